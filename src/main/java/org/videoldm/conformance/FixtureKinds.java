@@ -1,0 +1,19 @@
+package org.videoldm.conformance;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Every fixture kind this project implements. */
+public final class FixtureKinds {
+    private FixtureKinds() {}
+
+    public static List<FixtureKind> all() {
+        return List.of(
+                new DiscretizationKind(),
+                new FrechetKind());
+    }
+
+    public static Optional<FixtureKind> find(Fixture fixture) {
+        return all().stream().filter(k -> k.accepts(fixture)).findFirst();
+    }
+}
