@@ -10,6 +10,7 @@ public final class FixtureKinds {
     public static List<FixtureKind> all() {
         return List.of(
                 new DiscretizationKind(),
+                new UNetKind(),
                 new FrechetKind());
     }
 

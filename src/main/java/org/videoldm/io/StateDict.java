@@ -102,13 +102,23 @@ public final class StateDict {
         }
     }
 
-    /** Copies values into a parameter in place, converting the dtype; keeps its gradient flag. */
+    /**
+     * Gives a parameter new values, converting the dtype. The Java object stays the same (modules keep
+     * references to it) and so does its gradient flag; only the native tensor behind it is swapped.
+     */
     public static void assign(NDArray target, NDArray source) {
-        NDArray src = source.getDataType() == target.getDataType() ? source : source.toType(target.getDataType(), false);
-        if (!src.getShape().equals(target.getShape())) {
-            throw new StateDictException("cannot assign " + src.getShape() + " to parameter " + target.getName() + " " + target.getShape());
+        if (!source.getShape().equals(target.getShape())) {
+            throw new StateDictException("cannot assign " + source.getShape() + " to parameter " + target.getName() + " " + target.getShape());
         }
-        target.set(src.toByteBuffer());
+        boolean grad = target.hasGradient();
+        String name = target.getName();
+        NDArray copy = source.toType(target.getDataType(), true);
+        copy.attach(target.getManager());
+        target.intern(copy);
+        target.setName(name);
+        if (grad) {
+            target.setRequiresGradient(true);
+        }
     }
 
     /** Writes the module's parameters under {@code prefix}, so the file loads into the reference. */

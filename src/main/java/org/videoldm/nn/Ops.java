@@ -1,0 +1,55 @@
+package org.videoldm.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.Activation;
+
+/** Small tensor operations the networks share. */
+public final class Ops {
+    private Ops() {}
+
+    /** SiLU (swish with beta 1): {@code x * sigmoid(x)}. */
+    public static NDArray silu(NDArray x) {
+        return x.mul(Activation.sigmoid(x));
+    }
+
+    /** GELU, exact erf form (torch's default). */
+    public static NDArray gelu(NDArray x) {
+        return Activation.gelu(x);
+    }
+
+    /** Nearest-neighbour upsampling by 2 in the last two axes (torch interpolate, mode "nearest"). */
+    public static NDArray upsampleNearest2x(NDArray x) {
+        long[] s = x.getShape().getShape();
+        int d = s.length;
+        long[] size = new long[d - 2];
+        for (int i = 2; i < d; i++) {
+            size[i - 2] = (i >= d - 2) ? s[i] * 2 : s[i];
+        }
+        return x.getNDArrayInternal().interpolation(size, 0, false);
+    }
+
+    /** Scaled dot-product attention over [..., N, D] queries and [..., M, D] keys/values, scale 1/sqrt(D). */
+    public static NDArray attention(NDArray q, NDArray k, NDArray v) {
+        long d = q.getShape().get(q.getShape().dimension() - 1);
+        NDArray scores = q.mul((float) (1.0 / Math.sqrt(d))).matMul(k.swapAxes(-1, -2));
+        return scores.softmax(-1).matMul(v);
+    }
+
+    public static NDArray cat(int axis, NDArray... xs) {
+        return NDArrays.concat(new NDList(xs), axis);
+    }
+
+    /** [N, C, H, W] -> [N, H*W, C]. */
+    public static NDArray toTokens(NDArray x) {
+        long[] s = x.getShape().getShape();
+        return x.reshape(s[0], s[1], s[2] * s[3]).swapAxes(1, 2);
+    }
+
+    /** [N, H*W, C] -> [N, C, H, W]. */
+    public static NDArray fromTokens(NDArray x, long h, long w) {
+        long[] s = x.getShape().getShape();
+        return x.swapAxes(1, 2).reshape(s[0], s[2], h, w);
+    }
+}
