@@ -164,7 +164,11 @@ public class UNetModel extends Module {
         return forward(x, timesteps, context, y, 1, null, null);
     }
 
-    protected NDArray forward(NDArray x, NDArray timesteps, NDArray context, NDArray y, int numVideoFrames,
+    /**
+     * The full call. Video networks read {@code numVideoFrames} (x holds videos x frames, frames inner),
+     * {@code imageOnlyIndicator} [videos, frames] and {@code timeContext}; the image UNet ignores them.
+     */
+    public NDArray forward(NDArray x, NDArray timesteps, NDArray context, NDArray y, int numVideoFrames,
             NDArray imageOnlyIndicator, NDArray timeContext) {
         if ((y != null) != (labelEmb != null)) {
             throw new IllegalArgumentException("UNet: y must be given if and only if the model has num_classes (" + config.num_classes() + ")");
