@@ -111,6 +111,21 @@ class SamplerDistributionTest {
         assertPasses(check("EulerEDM + CFG 7.5", new EulerEDMSampler(EDM, STEPS, new VanillaCFG(7.5)), DATA.denoiser(), DATA, true));
     }
 
+    @Test
+    void aSeedFixesTheWholeRun() {
+        try (NDManager m = manager.newSubManager()) {
+            DiffusionSampler s = new EulerAncestralSampler(EDM, 10, null);
+            ai.djl.ndarray.types.Shape shape = new ai.djl.ndarray.types.Shape(64, 1, 1, 1);
+            java.util.List<Integer> steps = new java.util.ArrayList<>();
+            float[] a = s.sample(DATA.denoiser(), m, shape, Conditioning.none(), null, 5, st -> steps.add(st.index())).toFloatArray();
+            float[] b = s.sample(DATA.denoiser(), m, shape, Conditioning.none(), null, 5, null).toFloatArray();
+            float[] c = s.sample(DATA.denoiser(), m, shape, Conditioning.none(), null, 6, null).toFloatArray();
+            org.junit.jupiter.api.Assertions.assertArrayEquals(a, b, 0f);
+            assertFalse(java.util.Arrays.equals(a, c));
+            org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), steps);
+        }
+    }
+
     /** Euler with the sign of the step flipped: moves away from the data. */
     static final class SignErrorEuler extends EulerEDMSampler {
         SignErrorEuler() {
