@@ -35,7 +35,7 @@ public final class FfmpegDecoder {
     }
 
     /** Decodes the first video stream of {@code info.path()}, whose size must be known. */
-    static int forEachFrame(Path ffmpeg, VideoInfo info, IntPredicate wanted, FrameVisitor visitor) {
+    static int forEachFrame(Path ffmpeg, VideoInfo info, int limit, IntPredicate wanted, FrameVisitor visitor) {
         Path path = info.path();
         if (info.width() <= 0 || info.height() <= 0) {
             throw new VideoDecodeException(path, "ffmpeg fallback needs the frame size, which the headers do not give", info);
@@ -62,7 +62,7 @@ public final class FfmpegDecoder {
         double fps = Double.isNaN(info.fps()) ? 1 : info.fps();
         int index = 0;
         try (InputStream out = process.getInputStream()) {
-            while (true) {
+            while (index < limit) {
                 byte[] rgb = out.readNBytes(frameBytes);
                 if (rgb.length < frameBytes) {
                     break;
@@ -72,9 +72,12 @@ public final class FfmpegDecoder {
                 }
                 index++;
             }
+            if (index >= limit) {
+                process.destroy();
+            }
             int status = process.waitFor();
             drain.join();
-            if (status != 0) {
+            if (status != 0 && index < limit) {
                 throw new VideoDecodeException(path, "ffmpeg failed (exit " + status + "): " + errors.toString().strip(), info);
             }
         } catch (IOException e) {

@@ -51,8 +51,9 @@ public final class FrameFolder {
                 frames.size() / fps, "imageio", null, notes);
     }
 
-    static int forEachFrame(Path dir, IntPredicate wanted, FrameVisitor visitor) {
-        List<Path> frames = frames(dir);
+    static int forEachFrame(Path dir, int limit, IntPredicate wanted, FrameVisitor visitor) {
+        List<Path> all = frames(dir);
+        List<Path> frames = all.subList(0, Math.min(limit, all.size()));
         double fps = readFps(dir);
         int[] first = null;
         for (int i = 0; i < frames.size(); i++) {

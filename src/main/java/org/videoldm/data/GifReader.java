@@ -40,9 +40,9 @@ final class GifReader {
         });
     }
 
-    static int forEachFrame(Path path, IntPredicate wanted, FrameVisitor visitor) {
+    static int forEachFrame(Path path, int limit, IntPredicate wanted, FrameVisitor visitor) {
         return withReader(path, reader -> {
-            int n = reader.getNumImages(true);
+            int n = Math.min(limit, reader.getNumImages(true));
             int[] screen = screenSize(reader);
             BufferedImage canvas = new BufferedImage(screen[0], screen[1], BufferedImage.TYPE_INT_ARGB);
             Graphics2D g = canvas.createGraphics();

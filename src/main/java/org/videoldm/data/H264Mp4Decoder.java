@@ -26,9 +26,10 @@ final class H264Mp4Decoder {
      * Decodes every sample; converts to RGB and hands over only presented frames that {@code wanted}
      * accepts (skipping the colour conversion of the others saves a third of the time).
      *
-     * @return the number of presented frames
+     * @param limit stop after this many presented frames
+     * @return the number of presented frames decoded
      */
-    static int forEachFrame(Mp4Index index, IntPredicate wanted, FrameVisitor visitor) {
+    static int forEachFrame(Mp4Index index, int limit, IntPredicate wanted, FrameVisitor visitor) {
         VideoInfo info = index.info.requireDecodable();
         SeqParameterSet sps = index.sps;
         boolean fullRange = sps.vuiParams != null && sps.vuiParams.videoSignalTypePresentFlag && sps.vuiParams.videoFullRangeFlag;
@@ -44,7 +45,7 @@ final class H264Mp4Decoder {
             byte[][] buffer = new byte[3][planeSize];
             Map<Integer, RgbFrame> pending = new HashMap<>();
             int next = 0;
-            for (int i = 0; i < index.sampleCount; i++) {
+            for (int i = 0; i < index.sampleCount && next < limit; i++) {
                 Packet packet = track.nextFrame();
                 int rank = index.rank[i];
                 String where = (rank >= 0 ? "frame " + rank : "hidden frame") + " (sample " + i + " in decode order)";
@@ -64,13 +65,13 @@ final class H264Mp4Decoder {
                     continue;
                 }
                 pending.put(rank, wanted.test(rank) ? YuvConversion.toRgb(pic, matrix, fullRange) : SKIPPED);
-                for (RgbFrame f; (f = pending.remove(next)) != null; next++) {
+                for (RgbFrame f; next < limit && (f = pending.remove(next)) != null; next++) {
                     if (f != SKIPPED) {
                         visitor.frame(next, index.seconds[next], f);
                     }
                 }
             }
-            if (!pending.isEmpty()) {
+            if (next < limit && !pending.isEmpty()) {
                 throw new VideoDecodeException(index.path, "frame " + next + " was never decoded (timestamps out of step)", info);
             }
             return next;

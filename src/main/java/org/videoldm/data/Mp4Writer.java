@@ -102,6 +102,26 @@ public final class Mp4Writer {
         }
     }
 
+    /** The MP4 file's bytes (for inline display); encodes through a temporary file. */
+    public static byte[] encode(List<RgbFrame> frames, double fps) {
+        Path tmp = null;
+        try {
+            tmp = Files.createTempFile("videoldm-", ".mp4");
+            write(tmp, frames, fps);
+            return Files.readAllBytes(tmp);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode MP4: " + e.getMessage(), e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // the temp folder is cleaned eventually
+                }
+            }
+        }
+    }
+
     /** Same quantiser for every macroblock of every frame. */
     private record ConstantQp(int qp) implements RateControl {
         @Override

@@ -80,13 +80,18 @@ public final class VideoReader {
      * @return the number of frames the video presents
      */
     public int forEachFrame(Path path, IntPredicate wanted, FrameVisitor visitor) {
+        return forEachFrame(path, Integer.MAX_VALUE, wanted, visitor);
+    }
+
+    /** As {@link #forEachFrame(Path, IntPredicate, FrameVisitor)}, stopping after {@code limit} frames. */
+    public int forEachFrame(Path path, int limit, IntPredicate wanted, FrameVisitor visitor) {
         VideoInfo info = probe(path).requireDecodable();
         return switch (info.decoder()) {
-            case "jcodec" -> H264Mp4Decoder.forEachFrame(Mp4Index.open(path, Container.sniff(path)), wanted, visitor);
+            case "jcodec" -> H264Mp4Decoder.forEachFrame(Mp4Index.open(path, Container.sniff(path)), limit, wanted, visitor);
             case "imageio" -> info.container().equals(Container.GIF.label)
-                    ? GifReader.forEachFrame(path, wanted, visitor)
-                    : FrameFolder.forEachFrame(path, wanted, visitor);
-            case "ffmpeg" -> FfmpegDecoder.forEachFrame(ffmpeg, info, wanted, visitor);
+                    ? GifReader.forEachFrame(path, limit, wanted, visitor)
+                    : FrameFolder.forEachFrame(path, limit, wanted, visitor);
+            case "ffmpeg" -> FfmpegDecoder.forEachFrame(ffmpeg, info, limit, wanted, visitor);
             default -> throw new IllegalStateException("unknown decoder " + info.decoder());
         };
     }
@@ -103,9 +108,14 @@ public final class VideoReader {
 
     /** All frames, each passed through {@code transform} (e.g. a resize) as soon as it is decoded. */
     public Video read(Path path, UnaryOperator<RgbFrame> transform) {
+        return readFirst(path, Integer.MAX_VALUE, transform);
+    }
+
+    /** The first {@code count} frames (fewer if the video is shorter), decoding no further. */
+    public Video readFirst(Path path, int count, UnaryOperator<RgbFrame> transform) {
         VideoInfo info = probe(path);
         List<RgbFrame> frames = new ArrayList<>();
-        forEachFrame(path, i -> true, (i, t, f) -> frames.add(transform.apply(f)));
+        forEachFrame(path, count, i -> true, (i, t, f) -> frames.add(transform.apply(f)));
         return new Video(path.toString(), frames, info.fps());
     }
 }
