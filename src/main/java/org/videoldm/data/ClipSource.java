@@ -4,6 +4,9 @@ package org.videoldm.data;
 public interface ClipSource {
     int size();
 
+    /** The id {@link #clip} would give, without loading anything. */
+    String clipId(int index);
+
     /**
      * The clip at {@code index}. {@code augmentSeed} decides random crops and flips where the source
      * applies them; the same seed gives the same clip.

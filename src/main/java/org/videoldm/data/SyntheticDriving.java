@@ -52,6 +52,11 @@ public final class SyntheticDriving implements ClipSource {
         return count;
     }
 
+    @Override
+    public String clipId(int index) {
+        return clipName(index);
+    }
+
     /** Scenes are not augmented: the seed of each clip already varies everything. */
     @Override
     public Clip clip(int index, long augmentSeed) {
