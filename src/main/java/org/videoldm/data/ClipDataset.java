@@ -93,7 +93,8 @@ public final class ClipDataset {
         }
         VideoInfo info = videos.get(video).info();
         RgbFrame[] frames = new RgbFrame[info.frameCount()];
-        int n = reader.forEachFrame(info.path(), wanted::get, (i, t, f) -> {
+        // Decoding stops after the last frame any clip uses.
+        int n = reader.forEachFrame(info.path(), wanted.length(), wanted::get, (i, t, f) -> {
             if (i < frames.length) {
                 frames[i] = FrameResize.resizeToCover(f, options.height(), options.width());
             }
@@ -101,7 +102,7 @@ public final class ClipDataset {
         int missing = wanted.stream().filter(i -> frames[i] == null).findFirst().orElse(-1);
         if (missing >= 0) {
             throw new VideoDecodeException(info.path(), "frame " + missing + " is missing: the headers promise " + info.frameCount()
-                    + " frames but " + n + " were decoded", info);
+                    + " frames but only " + n + " could be decoded", info);
         }
         return frames;
     }
