@@ -15,7 +15,6 @@ import org.jcodec.codecs.mpeg4.mp4.EsdsBox;
 import org.jcodec.common.io.NIOUtils;
 import org.jcodec.common.io.SeekableByteChannel;
 import org.jcodec.common.model.ColorSpace;
-import org.jcodec.containers.mp4.MP4Packet;
 import org.jcodec.containers.mp4.boxes.Edit;
 import org.jcodec.containers.mp4.boxes.NodeBox;
 import org.jcodec.containers.mp4.boxes.SampleEntry;
@@ -130,25 +129,16 @@ final class Mp4Index {
         }
 
         // Sample table: composition time, duration and byte range of every coded frame.
-        int n = (int) video.getFrameCount();
-        long[] pts = new long[n];
-        long[] dur = new long[n];
-        int count = 0;
-        MP4Packet p;
-        while (count < n && (p = (MP4Packet) video.nextFrame()) != null) {
-            long end = p.getFileOff() + p.getSize();
-            if (end > top.fileSize()) {
+        Mp4SampleTable table = Mp4SampleTable.of(video.getBox());
+        long[] pts = table.pts();
+        long[] dur = table.duration();
+        int n = pts.length;
+        for (int i = 0; i < n; i++) {
+            if (table.end()[i] > top.fileSize()) {
                 throw new VideoDecodeException(path, String.format(Locale.ROOT,
                         "truncated file: frame %d (in decode order) needs bytes up to %d, but the file ends after %d bytes",
-                        count, end, top.fileSize()), bareInfo(path, container, codec, profile, ""));
+                        i, table.end()[i], top.fileSize()), bareInfo(path, container, codec, profile, ""));
             }
-            pts[count] = p.getMediaPts();
-            dur[count] = p.getDuration();
-            count++;
-        }
-        if (count < n) {
-            throw new VideoDecodeException(path, "the sample table lists " + n + " frames but only " + count + " could be read",
-                    bareInfo(path, container, codec, profile, ""));
         }
 
         TrakBox trak = video.getBox();

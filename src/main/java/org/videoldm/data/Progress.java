@@ -1,5 +1,6 @@
 package org.videoldm.data;
 
+import java.util.function.Consumer;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -25,6 +26,20 @@ public final class Progress {
         return enabled;
     }
 
+    /** Prints a line only when the count has moved since the last one (the final refresh repeats it). */
+    private static final class SkipRepeats implements Consumer<String> {
+        private String last;
+
+        @Override
+        public synchronized void accept(String line) {
+            String count = line.replaceAll("\\(.*", "").strip();
+            if (!count.equals(last)) {
+                last = count;
+                System.err.println(line.strip());
+            }
+        }
+    }
+
     /** A bar counting to {@code total}; close it (try-with-resources) when done. */
     public static ProgressBar start(String task, long total) {
         boolean terminal = System.console() != null;
@@ -34,7 +49,7 @@ public final class Progress {
         } else if (terminal) {
             consumer = new ConsoleProgressBarConsumer(System.err);
         } else {
-            consumer = new DelegatingProgressBarConsumer(System.err::println, 100);
+            consumer = new DelegatingProgressBarConsumer(new SkipRepeats(), 100);
         }
         return new ProgressBarBuilder()
                 .setTaskName(task)

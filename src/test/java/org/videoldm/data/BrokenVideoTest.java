@@ -58,6 +58,23 @@ class BrokenVideoTest {
     }
 
     @Test
+    void mediaDataCutShortBehindAnIntactHeader() throws IOException {
+        // As if a file with its header first had been cut: keep the header, drop half the media data.
+        byte[] all = Files.readAllBytes(smallClip());
+        int mdat = indexOf(all, "mdat".getBytes()) - 4;
+        int moov = indexOf(all, "moov".getBytes()) - 4;
+        int keep = (moov - mdat) / 2;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(all, 0, mdat);
+        out.write(java.nio.ByteBuffer.allocate(4).putInt(keep).array());
+        out.write(all, mdat + 4, keep - 4);
+        out.write(all, moov, all.length - moov);
+        Path cut = Files.write(tmp.resolve("cut-media.mp4"), out.toByteArray());
+        VideoDecodeException e = assertThrows(VideoDecodeException.class, () -> reader.probe(cut));
+        assertClearError(e, cut, "truncated file: frame ", "(in decode order) needs bytes up to", "codec h264");
+    }
+
+    @Test
     void textFileNamedMp4IsNotAVideo() throws IOException {
         Path text = tmp.resolve("notes.mp4");
         Files.writeString(text, "These are my notes about the drive.\nNot a video at all.\n");
