@@ -17,7 +17,7 @@ public final class InfoCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "VIDEO", description = "Video files (MP4, GIF, AVI, ...) or folders of PNG/JPEG frames.")
     List<Path> videos;
 
-    @Option(names = "--decode", description = "Also decode every frame and report the count and decoding speed.")
+    @Option(names = "--decode", description = "Also decode every frame to RGB and report the count and speed.")
     boolean decode;
 
     @Override
@@ -34,9 +34,9 @@ public final class InfoCommand implements Callable<Integer> {
                 System.out.print(info.describe());
                 if (decode && info.decodable()) {
                     long t0 = System.nanoTime();
-                    int n = reader.countFrames(video);
+                    int n = reader.forEachFrame(video, k -> true, (k, t, f) -> { });
                     double s = (System.nanoTime() - t0) / 1e9;
-                    System.out.printf(Locale.ROOT, "%-11s %d frames in %.2f s (%.1f frames/s)%n", "decoded:", n, s, n / s);
+                    System.out.printf(Locale.ROOT, "%-11s %d frames to RGB in %.2f s (%.1f frames/s)%n", "decoded:", n, s, n / s);
                 }
             } catch (VideoDecodeException e) {
                 if (videos.size() == 1) {

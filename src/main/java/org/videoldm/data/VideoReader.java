@@ -96,7 +96,10 @@ public final class VideoReader {
         };
     }
 
-    /** Decodes every frame and counts them, converting none to RGB. */
+    /**
+     * Counts the frames a player would show, converting none to RGB: MP4 and GIF frames are all
+     * decoded (which also proves they decode); a frame folder's images are only counted.
+     */
     public int countFrames(Path path) {
         return forEachFrame(path, i -> false, (i, t, f) -> { });
     }
