@@ -9,7 +9,7 @@ import java.nio.file.Path;
 public final class VideoDecodeException extends RuntimeException {
     private final transient Path file;
     private final String reason;
-    private final VideoInfo found;
+    private final transient VideoInfo found;
 
     public VideoDecodeException(Path file, String reason, VideoInfo found) {
         this(file, reason, found, null);
