@@ -22,7 +22,7 @@ import org.videoldm.model.UNetModel;
  * must reproduce the reference's sigmas, the latents after the first step and the final latents.
  */
 class SdPipelineSamplingTest {
-    static final Path FIXTURE = Path.of("..", "shared", "conformance", "sd_pipeline");
+    static final Path FIXTURE = org.videoldm.TestPaths.conformance().resolve("sd_pipeline");
 
     @Test
     void reproducesReferenceSampling() {
