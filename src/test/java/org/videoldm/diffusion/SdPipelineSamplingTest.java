@@ -1,6 +1,7 @@
 package org.videoldm.diffusion;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -32,8 +33,8 @@ class SdPipelineSamplingTest {
             JsonObject kw = f.kwargs();
             UNetModel unet = new UNetModel(m, UNetConfig.fromJson(kw.getAsJsonObject("unet")));
             StateDict.load(unet, FIXTURE.resolve(f.config().getAsJsonObject("checkpoint").get("file").getAsString()), "model.diffusion_model.");
-            Denoiser denoiser = DiffusionConfigs.denoiser(kw.getAsJsonObject("denoiser"));
-            DiffusionSampler sampler = DiffusionConfigs.sampler(kw.get("sampler"));
+            DiffusionEngine engine = DiffusionEngine.fromConfig(new OpenAIWrapper(unet), kw);
+            DiffusionSampler sampler = engine.sampler();
 
             NDArray emb = f.expected().get("out.text_embeddings");
             int b = (int) f.input("noise").getShape().get(0);
@@ -41,7 +42,7 @@ class SdPipelineSamplingTest {
             NDArray uc = emb.get(b + ":" + (b + 1)).repeat(0, b);
 
             NDArray[] step1 = new NDArray[1];
-            NDArray latents = sampler.sample(denoiser.bind(new OpenAIWrapper(unet)), f.input("noise"), Conditioning.crossattn(cond),
+            NDArray latents = engine.sample(f.input("noise"), Conditioning.crossattn(cond),
                     Conditioning.crossattn(uc), 0, s -> {
                         if (s.index() == 0) {
                             step1[0] = s.x().duplicate();
@@ -50,6 +51,7 @@ class SdPipelineSamplingTest {
                     });
 
             assertArrayEquals(f.expected().get("out.sigmas").toFloatArray(), sampler.sigmas(), 0f, "sigmas");
+            assertEquals(0.18215, engine.scaleFactor(), 1e-12);
             double atol = f.atol();
             double rtol = f.rtol();
             ConformanceResult r1 = ConformanceRunner.compare("sd_pipeline", "out.latents_step1", step1[0], f.expected().get("out.latents_step1"), atol, rtol);
