@@ -143,6 +143,19 @@ class TrainerTest {
         }
     }
 
+    @Test
+    void trainingStepsDoNotAccumulateArrays() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            UNetModel unet = TinyDiffusion.unet(m, 1);
+            try (Trainer<DiffusionStage.Batch> t = new Trainer<>(TinyDiffusion.stage(unet, 3, 2, 1), config(dir).accumulation(1).checkpoint(null).lossLog(null))) {
+                t.run(1, null);
+                int after1 = m.getManagedArrays().size();
+                t.run(3, null);
+                assertEquals(after1, m.getManagedArrays().size(), "arrays left behind by training steps");
+            }
+        }
+    }
+
     /** Wraps a stage so that its loss becomes NaN from a given step on. */
     record PoisonedStage(DiffusionStage inner, long fromStep) implements TrainingStage<DiffusionStage.Batch> {
         @Override
