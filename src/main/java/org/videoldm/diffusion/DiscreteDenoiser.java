@@ -25,6 +25,7 @@ public class DiscreteDenoiser extends Denoiser {
 
     private final float[] sigmas;
     private final TimestepMode mode;
+    private final boolean ascending;
 
     /**
      * @param sigmas the grid in index order (for SD: the 1000 DDPM sigmas, ascending in t)
@@ -36,6 +37,11 @@ public class DiscreteDenoiser extends Denoiser {
         }
         this.sigmas = sigmas.clone();
         this.mode = mode;
+        boolean asc = true;
+        for (int i = 1; i < sigmas.length; i++) {
+            asc &= sigmas[i] > sigmas[i - 1];
+        }
+        this.ascending = asc;
         if (mode == TimestepMode.INTERPOLATED) {
             for (int i = 1; i < sigmas.length; i++) {
                 if (!(sigmas[i] > sigmas[i - 1]) || !(sigmas[i - 1] > 0)) {
@@ -78,6 +84,21 @@ public class DiscreteDenoiser extends Denoiser {
 
     /** argmin over the grid of |sigma - grid[i]|, the first on ties (torch's argmin). */
     public int sigmaToIdx(float sigma) {
+        if (ascending && !Float.isNaN(sigma)) {
+            // the nearest is one of the two grid points around sigma; the lower wins a tie, as in a scan
+            int hi = java.util.Arrays.binarySearch(sigmas, sigma);
+            if (hi >= 0) {
+                return hi;
+            }
+            hi = -hi - 1;
+            if (hi == 0) {
+                return 0;
+            }
+            if (hi == sigmas.length) {
+                return sigmas.length - 1;
+            }
+            return Math.abs(sigma - sigmas[hi]) < Math.abs(sigma - sigmas[hi - 1]) ? hi : hi - 1;
+        }
         int best = 0;
         float bestDist = Math.abs(sigma - sigmas[0]);
         for (int i = 1; i < sigmas.length; i++) {

@@ -132,6 +132,22 @@ class DenoiserTest {
     }
 
     @Test
+    void nearestIndexAgreesWithAFullScan() {
+        DiscreteDenoiser d = DiscreteDenoiser.legacyDDPM(new EpsScaling());
+        java.util.SplittableRandom r = new java.util.SplittableRandom(2);
+        for (int k = 0; k < 2000; k++) {
+            float s = k % 3 == 0 ? d.idxToSigma(r.nextInt(1000)) : (float) Math.exp(r.nextDouble(-5, 4));
+            int best = 0;
+            for (int i = 1; i < 1000; i++) {
+                if (Math.abs(s - d.idxToSigma(i)) < Math.abs(s - d.idxToSigma(best))) {
+                    best = i;
+                }
+            }
+            assertEquals(best, d.sigmaToIdx(s), "sigma " + s);
+        }
+    }
+
+    @Test
     void interpolatedTimestepsAreLinearInLogSigma() {
         DiscreteDenoiser d = DiscreteDenoiser.of(new EpsScaling(), new LegacyDDPMDiscretization(), 1000, false, true, DiscreteDenoiser.TimestepMode.INTERPOLATED);
         assertEquals(250.0, d.sigmaToT(d.idxToSigma(250)), 1e-9);
