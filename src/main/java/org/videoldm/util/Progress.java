@@ -2,20 +2,21 @@ package org.videoldm.util;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * Progress of a long loop: a console bar (step, it/s, ETA) on a terminal, periodic text lines where the
- * output is not a terminal but someone reads it (a notebook), or nothing. {@link Mode#AUTO} picks the bar
- * on a terminal and stays quiet otherwise; the system property {@code videoldm.progress}
- * ({@code bar|lines|quiet}) overrides AUTO, e.g. from a notebook's start-up script.
+ * Progress of a long loop (sampling, training): a console bar (step, it/s, ETA) on a terminal; elsewhere
+ * (notebooks, logs) a plain line every 15 seconds, and a last one at the end if any was printed, so short loops
+ * stay silent; or nothing. {@link Mode#AUTO} chooses by whether there is a terminal; the system property
+ * {@code videoldm.progress} ({@code bar|lines|off}) overrides AUTO, as for the data package's bars.
  */
 public final class Progress implements AutoCloseable {
     public enum Mode { AUTO, BAR, LINES, QUIET }
 
-    private static final long LINE_INTERVAL_NANOS = 2_000_000_000L;
+    private static final long LINE_INTERVAL_NANOS = 15_000_000_000L;
 
     private final String task;
     private final long total;
@@ -24,6 +25,8 @@ public final class Progress implements AutoCloseable {
     private final PrintStream lines;
     private long lastLine = System.nanoTime();
     private long current;
+    private boolean printedLine;
+    private String lastExtra;
 
     private Progress(String task, long total, long first, Mode mode, PrintStream out) {
         this.task = task;
@@ -32,12 +35,12 @@ public final class Progress implements AutoCloseable {
         this.throughput = new Throughput(total, first);
         Mode m = resolve(mode);
         this.bar = m == Mode.BAR ? new ProgressBarBuilder().setTaskName(task).setInitialMax(total).startsFrom(first, java.time.Duration.ZERO)
-                .setStyle(ProgressBarStyle.ASCII).showSpeed().setUnit(" it", 1).build() : null;
+                .setConsumer(new ConsoleProgressBarConsumer(System.err)).setStyle(ProgressBarStyle.ASCII).showSpeed().setUnit(" it", 1).build() : null;
         this.lines = m == Mode.LINES ? out : null;
     }
 
     public static Progress start(String task, long total, long first, Mode mode) {
-        return new Progress(task, total, first, mode, System.out);
+        return new Progress(task, total, first, mode, System.err);
     }
 
     static Mode resolve(Mode mode) {
@@ -48,8 +51,9 @@ public final class Progress implements AutoCloseable {
         switch (p.toLowerCase(Locale.ROOT)) {
             case "bar": return Mode.BAR;
             case "lines": return Mode.LINES;
+            case "off":
             case "quiet": return Mode.QUIET;
-            default: return System.console() != null ? Mode.BAR : Mode.QUIET;
+            default: return System.console() != null ? Mode.BAR : Mode.LINES;
         }
     }
 
@@ -67,10 +71,12 @@ public final class Progress implements AutoCloseable {
                 bar.setExtraMessage(extra);
             }
         }
+        lastExtra = extra;
         if (lines != null) {
             long now = System.nanoTime();
-            if (now - lastLine >= LINE_INTERVAL_NANOS || done == total) {
+            if (now - lastLine >= LINE_INTERVAL_NANOS) {
                 lastLine = now;
+                printedLine = true;
                 lines.println(line(extra));
                 lines.flush();
             }
@@ -88,6 +94,10 @@ public final class Progress implements AutoCloseable {
     public void close() {
         if (bar != null) {
             bar.close();
+        }
+        if (lines != null && printedLine) {
+            lines.println(line(lastExtra));
+            lines.flush();
         }
     }
 }
