@@ -216,6 +216,12 @@ public final class Trainer<B> implements AutoCloseable {
     /** Restores model, EMA, optimizer and step from a checkpoint; the loss log is cut back to that step. */
     public TrainingCheckpoint.Info resume(Path file) {
         TrainingCheckpoint.Info info = TrainingCheckpoint.load(file, module, ema, optimizer);
+        for (String k : optimizer.firstMoments().keySet()) {
+            if (!groups.containsKey(k)) {
+                throw new IllegalArgumentException(file + ": optimizer state for '" + k + "', which this run does not train "
+                        + "(the trainable parameters differ from the run that wrote the checkpoint)");
+            }
+        }
         if (info.seed() != config.seed) {
             throw new IllegalArgumentException(file + ": written with seed " + info.seed() + " but this trainer has seed " + config.seed
                     + "; the run would not continue the same way");
