@@ -11,7 +11,9 @@ public final class FixtureKinds {
         return List.of(
                 new DiscretizationKind(),
                 new UNetKind(),
-                new FrechetKind());
+                new FrechetKind(),
+                new CLIPTextKind(),
+                new CLIPVisionKind());
     }
 
     public static Optional<FixtureKind> find(Fixture fixture) {
