@@ -13,7 +13,8 @@ public final class FixtureKinds {
                 new UNetKind(),
                 new FrechetKind(),
                 new CLIPTextKind(),
-                new CLIPVisionKind());
+                new CLIPVisionKind(),
+                new CLIPTokenizerKind());
     }
 
     public static Optional<FixtureKind> find(Fixture fixture) {
