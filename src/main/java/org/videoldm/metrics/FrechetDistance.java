@@ -17,9 +17,17 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 public final class FrechetDistance {
     private FrechetDistance() {}
 
-    /** Mean and unbiased covariance (divides by n - 1, as np.cov) of rows. */
+    /** Mean and covariance of rows; {@link #of} is unbiased (divides by n - 1, as np.cov and TF-GAN). */
     public record Stats(double[] mu, double[][] sigma, int count) {
         public static Stats of(double[][] rows) {
+            return of(rows, true);
+        }
+
+        /**
+         * {@code unbiased} false divides by n, as StyleGAN-V's and StyleGAN2-ADA's FeatureStats do; the
+         * difference is a factor n / (n - 1) on the covariance.
+         */
+        public static Stats of(double[][] rows, boolean unbiased) {
             int n = rows.length;
             if (n < 2) {
                 throw new IllegalArgumentException("Frechet statistics need at least 2 feature rows, got " + n);
@@ -48,7 +56,7 @@ public final class FrechetDistance {
             }
             for (int i = 0; i < d; i++) {
                 for (int j = i; j < d; j++) {
-                    cov[i][j] /= (n - 1);
+                    cov[i][j] /= unbiased ? (n - 1) : n;
                     cov[j][i] = cov[i][j];
                 }
             }
