@@ -11,6 +11,7 @@ public final class FixtureKinds {
         return List.of(
                 new DiscretizationKind(),
                 new UNetKind(),
+                new AutoencoderKLKind(),
                 new FrechetKind(),
                 new CLIPTextKind(),
                 new CLIPVisionKind(),

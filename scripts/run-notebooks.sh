@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Executes notebooks headless in place (outputs saved into the .ipynb), failing on any failed cell.
+# VIDEOLDM_NOTEBOOK_MODE=smoke runs the fast smoke setting (few steps) and writes the executed copies
+# to target/notebooks/ instead, leaving the committed notebooks untouched.
+# The Java kernel sometimes never answers its first kernel_info request; each notebook is retried.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+mode="${VIDEOLDM_NOTEBOOK_MODE:-full}"
+notebooks=("$@")
+[ ${#notebooks[@]} -gt 0 ] || notebooks=(notebooks/[0-9]*.ipynb)
+mkdir -p target/notebooks
+status=0
+for nb in "${notebooks[@]}"; do
+  name="$(basename "$nb")"
+  if [ "$mode" = smoke ]; then out=(--output-dir target/notebooks --output "$name"); else out=(--inplace); fi
+  ok=0
+  for attempt in 1 2 3; do
+    start=$(date +%s)
+    if VIDEOLDM_NOTEBOOK_MODE="$mode" jupyter nbconvert --to notebook --execute \
+        --ExecutePreprocessor.timeout=3600 --ExecutePreprocessor.startup_timeout=30 \
+        "${out[@]}" "$nb" > "target/notebooks/$name.log" 2>&1; then
+      echo "notebook $name: ok in $(( $(date +%s) - start )) s ($mode)"
+      ok=1
+      break
+    fi
+    if grep -qE "Kernel didn't respond|kernel_info|TimeoutError: Kernel" "target/notebooks/$name.log"; then
+      echo "notebook $name: kernel did not start (attempt $attempt), retrying" >&2
+      continue
+    fi
+    break
+  done
+  if [ $ok -ne 1 ]; then
+    echo "notebook $name: FAILED (log: target/notebooks/$name.log)" >&2
+    grep -E "Error|Exception" "target/notebooks/$name.log" | head -20 >&2 || true
+    status=1
+  fi
+done
+exit $status
