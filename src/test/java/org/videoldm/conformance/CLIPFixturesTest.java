@@ -1,0 +1,62 @@
+package org.videoldm.conformance;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.videoldm.TestPaths;
+
+/** The four CLIP fixture kinds pass through the conformance runner, and a wrong value would fail them. */
+class CLIPFixturesTest {
+    static NDManager manager;
+
+    @BeforeAll
+    static void setUp() {
+        manager = NDManager.newBaseManager();
+    }
+
+    @AfterAll
+    static void tearDown() {
+        manager.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"clip_text", "clip_text_projection", "clip_vision", "clip_tokenizer"})
+    void fixturePasses(String name) {
+        List<ConformanceResult> results = ConformanceRunner.run(TestPaths.conformance().resolve(name), manager);
+        assertTrue(results.size() >= 3, "too few outputs compared: " + results);
+        for (ConformanceResult r : results) {
+            assertTrue(r.passed(), r.line());
+        }
+    }
+
+    @Test
+    void tokenizerComparesEveryCaseBothWays() {
+        List<ConformanceResult> results = ConformanceRunner.run(TestPaths.conformance().resolve("clip_tokenizer"), manager);
+        // 26 cases, unpadded and padded each.
+        assertEquals(52, results.size());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"clip_text", "clip_vision"})
+    void aPerturbedOutputFails(String name) {
+        Path dir = TestPaths.conformance().resolve(name);
+        try (NDManager m = manager.newSubManager()) {
+            Fixture f = Fixture.load(dir, m);
+            FixtureKind kind = FixtureKinds.find(f).orElseThrow();
+            Map<String, NDArray> got = kind.run(f, m);
+            for (Map.Entry<String, NDArray> e : f.expected().entrySet()) {
+                NDArray bad = got.get(e.getKey()).add(1e-2f);
+                assertFalse(ConformanceRunner.compare(name, e.getKey(), bad, e.getValue(), f.atol(), f.rtol()).passed(), e.getKey());
+            }
+        }
+    }
+}
