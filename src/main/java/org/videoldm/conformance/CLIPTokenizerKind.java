@@ -33,28 +33,30 @@ final class CLIPTokenizerKind implements FixtureKind {
     @Override
     public Map<String, NDArray> run(Fixture f, NDManager m) {
         CLIPTokenizer tok = tokenizer(f);
-        int maxLength = maxLength(f);
         Map<String, NDArray> out = new LinkedHashMap<>();
         for (Map.Entry<String, JsonObject> c : cases(f).entrySet()) {
             String text = c.getValue().get("text").getAsString();
             out.put("out." + c.getKey() + ".ids_unpadded", ids(m, tok.encode(text)));
-            out.put("out." + c.getKey() + ".ids_padded" + maxLength, ids(m, tok.encodePadded(text, maxLength)));
+            for (int maxLength : paddedLengths(f, c.getValue())) {
+                out.put("out." + c.getKey() + ".ids_padded" + maxLength, ids(m, tok.encodePadded(text, maxLength)));
+            }
         }
         return out;
     }
 
     @Override
     public Map<String, NDArray> expected(Fixture f, NDManager m) {
-        int maxLength = maxLength(f);
         Map<String, NDArray> out = new LinkedHashMap<>();
         for (Map.Entry<String, JsonObject> c : cases(f).entrySet()) {
             JsonObject o = c.getValue();
             if (o.has("ids_unpadded")) {
                 out.put("out." + c.getKey() + ".ids_unpadded", ids(m, toInts(o.getAsJsonArray("ids_unpadded"))));
             }
-            String padded = "ids_padded" + maxLength;
-            if (o.has(padded)) {
-                out.put("out." + c.getKey() + "." + padded, ids(m, toInts(o.getAsJsonArray(padded))));
+            for (int maxLength : paddedLengths(f, o)) {
+                String padded = "ids_padded" + maxLength;
+                if (o.has(padded)) {
+                    out.put("out." + c.getKey() + "." + padded, ids(m, toInts(o.getAsJsonArray(padded))));
+                }
             }
         }
         return out;
@@ -81,9 +83,19 @@ final class CLIPTokenizerKind implements FixtureKind {
         return tok;
     }
 
-    private static int maxLength(Fixture f) {
-        JsonElement e = f.constant("max_length");
-        return e == null ? CLIPTokenizer.MAX_LENGTH : e.getAsInt();
+    /** The padded lengths a case lists ({@code ids_padded<N>} fields), or call.constants.max_length (77 by default). */
+    private static java.util.List<Integer> paddedLengths(Fixture f, JsonObject c) {
+        java.util.List<Integer> lengths = new java.util.ArrayList<>();
+        for (String k : c.keySet()) {
+            if (k.matches("ids_padded\\d+")) {
+                lengths.add(Integer.parseInt(k.substring("ids_padded".length())));
+            }
+        }
+        if (lengths.isEmpty()) {
+            JsonElement e = f.constant("max_length");
+            lengths.add(e == null ? CLIPTokenizer.MAX_LENGTH : e.getAsInt());
+        }
+        return lengths;
     }
 
     /** Cases by name (duplicates get their index appended). */

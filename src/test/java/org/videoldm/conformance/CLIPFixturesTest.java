@@ -45,6 +45,37 @@ class CLIPFixturesTest {
         assertEquals(52, results.size());
     }
 
+    /** A variant fixture: the fast tokenizer from tokenizer.json only, expected ids = the recorded fast variants. */
+    @Test
+    void fastTokenizerVariantFromTokenizerJson() throws Exception {
+        Path src = TestPaths.conformance().resolve("clip_tokenizer");
+        Path dir = java.nio.file.Files.createTempDirectory("clip_tokenizer_fast");
+        java.nio.file.Files.copy(src.resolve("tokenizer.json"), dir.resolve("tokenizer.json"));
+        com.google.gson.JsonObject cfg = com.google.gson.JsonParser.parseString(java.nio.file.Files.readString(src.resolve("config.json"))).getAsJsonObject();
+        cfg.addProperty("reference", "transformers.models.clip.tokenization_clip_fast:CLIPTokenizerFast");
+        com.google.gson.JsonObject kw = new com.google.gson.JsonObject();
+        kw.addProperty("tokenizer_file", "tokenizer.json");
+        cfg.add("kwargs", kw);
+        java.nio.file.Files.writeString(dir.resolve("config.json"), cfg.toString());
+        com.google.gson.JsonArray cases = com.google.gson.JsonParser.parseString(java.nio.file.Files.readString(src.resolve("cases.json"))).getAsJsonArray();
+        com.google.gson.JsonArray out = new com.google.gson.JsonArray();
+        for (var e : cases) {
+            com.google.gson.JsonObject c = e.getAsJsonObject();
+            if (c.has("variants") && c.getAsJsonObject("variants").has("fast")) {
+                com.google.gson.JsonObject v = c.getAsJsonObject("variants").getAsJsonObject("fast");
+                c.add("ids_unpadded", v.get("ids_unpadded"));
+                c.add("ids_padded77", v.get("ids_padded77"));
+            }
+            out.add(c);
+        }
+        java.nio.file.Files.writeString(dir.resolve("cases.json"), out.toString());
+        List<ConformanceResult> results = ConformanceRunner.run(dir, manager);
+        assertEquals(52, results.size());
+        for (ConformanceResult r : results) {
+            assertTrue(r.passed(), r.line());
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"clip_text", "clip_vision"})
     void aPerturbedOutputFails(String name) {
