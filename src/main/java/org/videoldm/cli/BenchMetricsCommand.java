@@ -54,10 +54,13 @@ public final class BenchMetricsCommand implements Callable<Integer> {
         return 0;
     }
 
-    private double time(NDManager m, Supplier<NDArray> run) {
+    /** Seconds per item: {wall, process CPU}. On a shared machine the CPU time divided by the threads is the better estimate. */
+    private double[] time(NDManager m, Supplier<NDArray> run) {
         try (NDManager s = m.newSubManager()) {
             run.get().attach(s);
         }
+        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long c0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
         for (int i = 0; i < repeats; i++) {
             try (NDManager s = m.newSubManager()) {
@@ -66,10 +69,11 @@ public final class BenchMetricsCommand implements Callable<Integer> {
                 out.toFloatArray();
             }
         }
-        return (System.nanoTime() - t0) / 1e9 / repeats / batch;
+        double n = (double) repeats * batch;
+        return new double[] {(System.nanoTime() - t0) / 1e9 / n, (os.getProcessCpuTime() - c0) / 1e9 / n};
     }
 
-    private static void report(String what, String unit, double seconds) {
-        System.out.printf(java.util.Locale.ROOT, "%-60s %8.3f s per %s%n", what, seconds, unit);
+    private static void report(String what, String unit, double[] seconds) {
+        System.out.printf(java.util.Locale.ROOT, "%-60s %8.3f s per %s (process CPU %.3f s)%n", what, seconds[0], unit, seconds[1]);
     }
 }
