@@ -35,9 +35,11 @@ public final class TorchScriptDetector implements FeatureDetector {
     private final Input input;
     private final String name;
     private final int featureDim;
+    private final int resolution;
 
-    private TorchScriptDetector(ZooModel<NDList, NDList> model, Input input, String name, int featureDim) {
+    private TorchScriptDetector(ZooModel<NDList, NDList> model, Input input, String name, int featureDim, int resolution) {
         this.model = model;
+        this.resolution = resolution;
         this.block = (PtSymbolBlock) model.getBlock();
         this.input = input;
         this.name = name;
@@ -45,13 +47,22 @@ public final class TorchScriptDetector implements FeatureDetector {
     }
 
     public static TorchScriptDetector load(Path file, Input input, int featureDim) {
+        return load(file, input, featureDim, I3DDetector.RECIPE_RESOLUTION);
+    }
+
+    /**
+     * {@code resolution}: the square size clips are resized to before the call (224 for I3D; a C3D
+     * classifier exported with its own normalisation may want 112). Unused for frame detectors.
+     */
+    public static TorchScriptDetector load(Path file, Input input, int featureDim, int resolution) {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException(file + ": no such TorchScript file");
         }
         try {
             Criteria<NDList, NDList> c = Criteria.builder().setTypes(NDList.class, NDList.class)
                     .optModelPath(file).optEngine("PyTorch").build();
-            return new TorchScriptDetector(c.loadModel(), input, "torchscript(" + file.getFileName() + ")", featureDim);
+            String name = "torchscript(" + file.getFileName() + (input == Input.CLIPS && resolution != I3DDetector.RECIPE_RESOLUTION ? ",res=" + resolution : "") + ")";
+            return new TorchScriptDetector(c.loadModel(), input, name, featureDim, resolution);
         } catch (IOException | ModelNotFoundException | MalformedModelException | RuntimeException e) {
             throw new IllegalArgumentException(file + ": cannot load as TorchScript (a PyTorch pickle state dict is not TorchScript; "
                     + "convert it to safetensors instead, see docs/metrics.md): " + e.getMessage(), e);
@@ -81,7 +92,7 @@ public final class TorchScriptDetector implements FeatureDetector {
     @Override
     public NDArray features(NDArray batch) {
         if (input == Input.CLIPS) {
-            return call(Preprocess.i3dInput(batch, I3DDetector.RECIPE_RESOLUTION), false, false, true);
+            return call(Preprocess.i3dInput(batch, resolution), false, false, true);
         }
         return call(framesInput(batch), true);
     }
