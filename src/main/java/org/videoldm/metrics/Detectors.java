@@ -20,7 +20,12 @@ public final class Detectors {
 
     /** The FVD detector: {@code weights} if given, else the default file if present, else random (if allowed). */
     public static FeatureDetector i3d(Path weights, boolean allowRandom, long seed) {
-        Path p = weights != null ? weights : DEFAULT_DIR.resolve(I3D_FILE);
+        return i3d(weights, DEFAULT_DIR, allowRandom, seed);
+    }
+
+    /** As {@link #i3d(Path, boolean, long)}, looking for the default file in {@code dir}. */
+    public static FeatureDetector i3d(Path weights, Path dir, boolean allowRandom, long seed) {
+        Path p = weights != null ? weights : dir.resolve(I3D_FILE);
         if (Files.isRegularFile(p)) {
             return isTorchScript(p) ? TorchScriptDetector.load(p, FeatureDetector.Input.CLIPS, 400)
                     : I3DDetector.pretrained(p, InceptionI3d.TF_BN_EPS);
@@ -38,7 +43,11 @@ public final class Detectors {
 
     /** The FID (and image IS) detector, resolved like {@link #i3d}. */
     public static FeatureDetector inception(Path weights, boolean allowRandom, long seed) {
-        Path p = weights != null ? weights : DEFAULT_DIR.resolve(INCEPTION_FILE);
+        return inception(weights, DEFAULT_DIR, allowRandom, seed);
+    }
+
+    public static FeatureDetector inception(Path weights, Path dir, boolean allowRandom, long seed) {
+        Path p = weights != null ? weights : dir.resolve(INCEPTION_FILE);
         if (Files.isRegularFile(p)) {
             return isTorchScript(p) ? TorchScriptDetector.load(p, FeatureDetector.Input.FRAMES, 2048) : InceptionDetector.pretrained(p);
         }
