@@ -14,6 +14,9 @@ import picocli.CommandLine.Option;
             CommandLine.HelpCommand.class,
             ConformanceCommand.class,
             BenchMetricsCommand.class,
+            EvalCommand.class,
+            InfoCommand.class,
+            DatasetCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -25,6 +25,11 @@ public final class Detectors {
 
     /** As {@link #i3d(Path, boolean, long)}, looking for the default file in {@code dir}. */
     public static FeatureDetector i3d(Path weights, Path dir, boolean allowRandom, long seed) {
+        return i3d(weights, dir, allowRandom, seed, null);
+    }
+
+    /** {@code randomResolution}: input size of the random fallback for toy runs and tests (null: the recipe's 224). */
+    public static FeatureDetector i3d(Path weights, Path dir, boolean allowRandom, long seed, Integer randomResolution) {
         Path p = weights != null ? weights : dir.resolve(I3D_FILE);
         if (Files.isRegularFile(p)) {
             return isTorchScript(p) ? TorchScriptDetector.load(p, FeatureDetector.Input.CLIPS, 400)
@@ -34,7 +39,7 @@ public final class Detectors {
             throw new IllegalArgumentException(weights + ": no such detector file");
         }
         if (allowRandom) {
-            return I3DDetector.random(seed, I3DDetector.RECIPE_RESOLUTION);
+            return I3DDetector.random(seed, randomResolution == null ? I3DDetector.RECIPE_RESOLUTION : randomResolution);
         }
         throw new IllegalArgumentException("FVD needs the Kinetics-400 I3D weights: put " + p
                 + " (a safetensors conversion of the PyTorch I3D port's i3d_pretrained_400.pt / rgb_imagenet.pt state dict) or StyleGAN-V's i3d_torchscript.pt there,"
@@ -47,6 +52,10 @@ public final class Detectors {
     }
 
     public static FeatureDetector inception(Path weights, Path dir, boolean allowRandom, long seed) {
+        return inception(weights, dir, allowRandom, seed, null);
+    }
+
+    public static FeatureDetector inception(Path weights, Path dir, boolean allowRandom, long seed, Integer randomResolution) {
         Path p = weights != null ? weights : dir.resolve(INCEPTION_FILE);
         if (Files.isRegularFile(p)) {
             return isTorchScript(p) ? TorchScriptDetector.load(p, FeatureDetector.Input.FRAMES, 2048) : InceptionDetector.pretrained(p);
@@ -55,7 +64,7 @@ public final class Detectors {
             throw new IllegalArgumentException(weights + ": no such detector file");
         }
         if (allowRandom) {
-            return InceptionDetector.random(seed, InceptionDetector.RECIPE_RESOLUTION);
+            return InceptionDetector.random(seed, randomResolution == null ? InceptionDetector.RECIPE_RESOLUTION : Math.max(75, randomResolution));
         }
         throw new IllegalArgumentException("FID needs pytorch-fid's Inception weights: put " + p
                 + " (a safetensors conversion of pt_inception-2015-12-05-6726825d.pth) or StyleGAN2-ADA's inception-2015-12-05.pt there,"

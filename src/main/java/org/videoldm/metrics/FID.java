@@ -20,7 +20,7 @@ public final class FID {
     }
 
     public static MetricResult fromFeatures(FeatureDetector inception, double[][] generated, double[][] real, int clipLength) {
-        double fd = FrechetDistance.distance(FrechetDistance.Stats.of(generated), FrechetDistance.Stats.of(real));
+        double fd = FrechetDistance.distance(generated, real, true);
         return new MetricResult(inception.metricName("FID"), fd, Double.NaN, generated.length, real.length, clipLength, inception.name());
     }
 

@@ -27,7 +27,7 @@ public final class FVD {
 
     /** FVD from detector features [N, 400] already extracted (for instance from a cache). */
     public static MetricResult fromFeatures(FeatureDetector i3d, double[][] generated, double[][] real, int clipLength, boolean unbiased) {
-        double fd = FrechetDistance.distance(FrechetDistance.Stats.of(generated, unbiased), FrechetDistance.Stats.of(real, unbiased));
+        double fd = FrechetDistance.distance(generated, real, unbiased);
         return new MetricResult(i3d.metricName("FVD"), fd, Double.NaN, generated.length, real.length, clipLength, i3d.name());
     }
 

@@ -77,6 +77,27 @@ class FrechetClosedFormTest {
     }
 
     @Test
+    void sampleSpaceTraceEqualsTheCovarianceForm() {
+        // Fewer rows than features: the sample-space path; compare with the D x D eigendecomposition path.
+        double[][] x = sample(12, 40, 5);
+        double[][] y = sample(9, 40, 6);
+        for (int i = 0; i < y.length; i++) {
+            y[i][3] += 0.7;
+        }
+        for (boolean unbiased : new boolean[] {true, false}) {
+            double viaCov = FrechetDistance.distance(FrechetDistance.Stats.of(x, unbiased), FrechetDistance.Stats.of(y, unbiased));
+            double viaSamples = FrechetDistance.distance(x, y, unbiased);
+            // The D x D path takes square roots of the rank-deficient product's ~1e-14 noise eigenvalues (~1e-7 each).
+            assertEquals(viaCov, viaSamples, 1e-7 * Math.abs(viaCov));
+        }
+        assertEquals(0.0, FrechetDistance.distance(x, x, true), 1e-8);
+        // More rows than features: both entry points agree too.
+        double[][] big = sample(60, 5, 7);
+        assertEquals(FrechetDistance.distance(FrechetDistance.Stats.of(big), FrechetDistance.Stats.of(x.length > 0 ? sample(70, 5, 8) : big)),
+                FrechetDistance.distance(big, sample(70, 5, 8), true), 1e-10);
+    }
+
+    @Test
     void biasedCovarianceIsTheUnbiasedTimesNMinusOneOverN() {
         double[][] x = sample(10, 4, 4);
         double[][] u = FrechetDistance.Stats.of(x, true).sigma();
