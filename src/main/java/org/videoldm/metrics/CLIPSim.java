@@ -41,6 +41,10 @@ public final class CLIPSim implements AutoCloseable {
      */
     public static CLIPSim load(Path dir) {
         Path weights = dir.resolve("model.safetensors");
+        if (!java.nio.file.Files.isRegularFile(weights)) {
+            throw new IllegalArgumentException("CLIPSIM needs a CLIP model: put model.safetensors (a transformers CLIPModel, e.g. openai/clip-vit-base-patch32, "
+                    + "or OpenAI's ViT-B-32 converted to safetensors) and vocab.json + merges.txt in " + dir + " or pass --clip DIR; see docs/metrics.md");
+        }
         NDManager m = NDManager.newBaseManager();
         try (NDManager scratch = m.newSubManager()) {
             Map<String, NDArray> t = CLIPWeights.read(weights, "", scratch);

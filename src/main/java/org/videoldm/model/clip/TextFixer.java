@@ -14,12 +14,14 @@ import java.util.regex.Pattern;
 /**
  * The parts of ftfy's {@code fix_text} (6.x defaults) that change prompts in practice, which the
  * reference CLIP tokenizer applies before anything else: HTML entities unescaped (only when the text
- * has no '<', as ftfy's "auto" rule), simple UTF-8-read-as-Windows-1252 mojibake repaired, Latin
+ * has no '<', as ftfy's "auto" rule), terminal escapes removed, simple UTF-8-read-as-Windows-1252
+ * mojibake repaired, C1 controls read as Windows-1252, Latin
  * ligatures and full-width forms replaced, curly quotes straightened, line breaks unified, control
  * characters removed, then NFC.
  *
- * <p>Not implemented: ftfy's full mojibake detector (its "badness" heuristics over many encodings) and
- * its terminal-escape and surrogate repairs; text that needs those comes out unchanged here.
+ * <p>Not implemented: ftfy's full mojibake detector (its "badness" heuristics over many encodings,
+ * Latin-1/MacRoman/cp437 sources, partial repairs), byte 0xA0 restoration and surrogate repairs; text
+ * that needs those comes out unchanged here.
  */
 public final class TextFixer {
     private TextFixer() {}
@@ -27,6 +29,7 @@ public final class TextFixer {
     private static final Pattern ENTITY = Pattern.compile("&#?[0-9A-Za-z]{1,8};");
     private static final Pattern SINGLE_QUOTES = Pattern.compile("[\u02bc\u2018-\u201b]");
     private static final Pattern DOUBLE_QUOTES = Pattern.compile("[\u201c-\u201f]");
+    private static final Pattern TERMINAL_ESCAPES = Pattern.compile("\u001b\\[((?:\\d|;)*)([a-zA-Z])");
     private static final Pattern LINE_BREAKS = Pattern.compile("\r\n|[\r\u2028\u2029\u0085]");
     /** Characters that look like UTF-8 lead bytes read as Windows-1252, followed by continuation-byte lookalikes. */
     private static final Pattern MOJIBAKE_HINT = Pattern.compile("[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]");
@@ -64,7 +67,9 @@ public final class TextFixer {
         if (t.indexOf('<') < 0) {
             t = unescapeHtml(t);
         }
+        t = TERMINAL_ESCAPES.matcher(t).replaceAll("");
         t = fixMojibake(t);
+        t = fixC1Controls(t);
         t = fixLigaturesAndWidth(t);
         t = SINGLE_QUOTES.matcher(t).replaceAll("'");
         t = DOUBLE_QUOTES.matcher(t).replaceAll("\"");
@@ -115,6 +120,25 @@ public final class TextFixer {
         } catch (CharacterCodingException | RuntimeException e) {
             return text;
         }
+    }
+
+    /** C1 control characters left in the text stand for the Windows-1252 characters of the same byte (ftfy's fix_c1_controls). */
+    static String fixC1Controls(String text) {
+        StringBuilder sb = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= 0x80 && c <= 0x9f) {
+                if (sb == null) {
+                    sb = new StringBuilder(text.substring(0, i));
+                }
+                String w = new String(new byte[] {(byte) c}, Charset.forName("windows-1252"));
+                // Bytes Windows-1252 leaves undefined (0x81, 0x8d, 0x8f, 0x90, 0x9d) stay as they are.
+                sb.append(w.charAt(0) == '\ufffd' ? String.valueOf(c) : w);
+            } else if (sb != null) {
+                sb.append(c);
+            }
+        }
+        return sb == null ? text : sb.toString();
     }
 
     private static String fixLigaturesAndWidth(String text) {

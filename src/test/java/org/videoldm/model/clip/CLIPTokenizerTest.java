@@ -83,6 +83,8 @@ class CLIPTokenizerTest {
         assertEquals("caf\u00e9", TextFixer.fixText("caf\u00c3\u00a9"));
         assertEquals("a\nb", TextFixer.fixText("a\r\nb"));
         assertEquals("ab", TextFixer.fixText("a\u0000b"));
+        assertEquals("it's", TextFixer.fixText("it\u0092s"));
+        assertEquals("red car", TextFixer.fixText("\u001b[31mred\u001b[0m car"));
     }
 
     @Test
