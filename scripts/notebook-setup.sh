@@ -27,7 +27,6 @@ if [ ! -f "$kernel_jar" ]; then
   mvn -q -B -ntp dependency:copy -Dartifact="io.github.padreati:rapaio-jupyter-kernel:$kernel_version" -DoutputDirectory=target/kernel
 fi
 mvn -q -B -ntp -DskipTests package
-touch target/.videoldm-built
 java -jar "$kernel_jar" -i -auto >/dev/null
 spec="$(jupyter kernelspec list --json | "$py" -c 'import json,sys; print(json.load(sys.stdin)["kernelspecs"]["rapaio-jupyter-kernel"]["resource_dir"])')"
 # JVM flags for the kernel: enough heap for toy training, and DJL's thread counts.

@@ -4,4 +4,3 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/setup.sh
 mvn -B -ntp verify
-touch target/.videoldm-built
