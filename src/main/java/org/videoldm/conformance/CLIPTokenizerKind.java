@@ -26,8 +26,8 @@ final class CLIPTokenizerKind implements FixtureKind {
 
     @Override
     public boolean accepts(Fixture f) {
-        String ref = f.reference();
-        return ref.endsWith("tokenization_clip:CLIPTokenizer") || ref.endsWith("tokenization_clip_fast:CLIPTokenizerFast");
+        // The whole reference must name the class: pipeline fixtures mention it inside a longer description.
+        return f.reference().matches("[\\w.]*(tokenization_clip:CLIPTokenizer|tokenization_clip_fast:CLIPTokenizerFast)");
     }
 
     @Override

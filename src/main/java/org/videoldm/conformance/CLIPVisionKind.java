@@ -21,8 +21,8 @@ final class CLIPVisionKind implements FixtureKind {
 
     @Override
     public boolean accepts(Fixture f) {
-        String ref = f.reference();
-        return ref.endsWith("modeling_clip:CLIPVisionModel") || ref.endsWith("modeling_clip:CLIPVisionModelWithProjection");
+        // The whole reference must name the class: pipeline fixtures mention it inside a longer description.
+        return f.reference().matches("[\\w.]*modeling_clip:CLIPVisionModel(WithProjection)?");
     }
 
     @Override

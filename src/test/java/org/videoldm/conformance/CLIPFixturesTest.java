@@ -39,6 +39,16 @@ class CLIPFixturesTest {
     }
 
     @Test
+    void pipelineFixturesThatMentionCLIPAreNotTakenForIt() {
+        try (NDManager m = manager.newSubManager()) {
+            Fixture f = Fixture.load(TestPaths.conformance().resolve("sd_pipeline"), m);
+            for (FixtureKind k : List.of(new CLIPTextKind(), new CLIPVisionKind(), new CLIPTokenizerKind())) {
+                assertFalse(k.accepts(f), k.name());
+            }
+        }
+    }
+
+    @Test
     void tokenizerComparesEveryCaseBothWays() {
         List<ConformanceResult> results = ConformanceRunner.run(TestPaths.conformance().resolve("clip_tokenizer"), manager);
         // 26 cases, unpadded and padded each.
