@@ -79,7 +79,7 @@ public final class MetricTable {
             arr.add(o);
         }
         root.add("metrics", arr);
-        return new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(root);
+        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeSpecialFloatingPointValues().create().toJson(root);
     }
 
     /** Writes {@code base}.csv and {@code base}.json, each through a temporary file and a rename. */

@@ -42,6 +42,6 @@ class FeatureCacheTest {
         assertTrue(csv.startsWith("metric,value,std,generated,real,clip_length,detector\n"), csv);
         assertTrue(csv.contains("FVD-rand,123.4560,,8,9,16,i3d-rand(seed=0)"), csv);
         String json = Files.readString(base.resolveSibling("results.json"));
-        assertTrue(json.contains("\"metric\": \"IS-rand\"") && json.contains("\"std\": 0.25"), json);
+        assertTrue(json.contains("\"metric\": \"IS-rand\"") && json.contains("\"std\": 0.25") && json.contains("\"i3d-rand(seed=0)\""), json);
     }
 }
