@@ -13,6 +13,8 @@ import picocli.CommandLine.Option;
         subcommands = {
             CommandLine.HelpCommand.class,
             ConformanceCommand.class,
+            BenchMetricsCommand.class,
+            EvalCommand.class,
             InfoCommand.class,
             DatasetCommand.class,
         })

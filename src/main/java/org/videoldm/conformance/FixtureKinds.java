@@ -12,7 +12,10 @@ public final class FixtureKinds {
                 new DiscretizationKind(),
                 new UNetKind(),
                 new AutoencoderKLKind(),
-                new FrechetKind());
+                new FrechetKind(),
+                new CLIPTextKind(),
+                new CLIPVisionKind(),
+                new CLIPTokenizerKind());
     }
 
     public static Optional<FixtureKind> find(Fixture fixture) {

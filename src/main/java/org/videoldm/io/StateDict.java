@@ -112,7 +112,9 @@ public final class StateDict {
         }
         boolean grad = target.hasGradient();
         String name = target.getName();
-        NDArray copy = source.toType(target.getDataType(), true);
+        // toType with an unchanged dtype returns an alias in the PyTorch engine, and arrays created from
+        // Java buffers (a memory-mapped file, a float[]) alias memory Java may free: clone into torch-owned storage.
+        NDArray copy = source.getDataType() == target.getDataType() ? source.duplicate() : source.toType(target.getDataType(), true);
         copy.attach(target.getManager());
         target.intern(copy);
         target.setName(name);
