@@ -112,7 +112,9 @@ public final class StateDict {
         }
         boolean grad = target.hasGradient();
         String name = target.getName();
-        NDArray copy = source.toType(target.getDataType(), true);
+        // A same-dtype conversion in the engine returns an alias; a tensor read from a memory-mapped file
+        // would then outlive its mapping (a crash once the buffer is collected), so clone explicitly.
+        NDArray copy = source.getDataType() == target.getDataType() ? source.duplicate() : source.toType(target.getDataType(), true);
         copy.attach(target.getManager());
         target.intern(copy);
         target.setName(name);
