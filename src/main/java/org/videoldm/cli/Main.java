@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
         subcommands = {
             CommandLine.HelpCommand.class,
             ConformanceCommand.class,
+            InspectCommand.class,
         })
 public final class Main implements Runnable {
 

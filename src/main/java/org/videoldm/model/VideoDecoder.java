@@ -25,6 +25,9 @@ import org.videoldm.temporal.VideoBlock;
  * attention blocks ({@code attn-only}), or both ({@code all}). Frames come as {@code (b t) c h w}.
  */
 public class VideoDecoder extends Decoder {
+    /** Where released checkpoints (SVD) keep the temporal decoder. */
+    public static final String CHECKPOINT_PREFIX = "first_stage_model.decoder.";
+
     private final VideoDecoderConfig videoConfig;
 
     public VideoDecoder(NDManager m, VideoDecoderConfig c) {
@@ -132,6 +135,28 @@ public class VideoDecoder extends Decoder {
         try (NDManager scratch = manager.newSubManager()) {
             StateDict.assign(w, scratch.create(delta, w.getShape()));
             StateDict.assign(sd.get("conv_out.time_mix_conv.bias"), scratch.zeros(new ai.djl.ndarray.types.Shape(s[0])));
+        }
+    }
+
+    /** Loads SVD's temporal decoder from a full checkpoint, with the config inferred from the tensor shapes. */
+    public static VideoDecoder fromCheckpoint(NDManager m, java.nio.file.Path file) {
+        return fromCheckpoint(m, file, CHECKPOINT_PREFIX, null);
+    }
+
+    /** Loads strictly from the tensors under {@code prefix}; with a null config it is inferred from their shapes. */
+    public static VideoDecoder fromCheckpoint(NDManager m, java.nio.file.Path file, String prefix, VideoDecoderConfig config) {
+        try (org.videoldm.io.SafetensorsFile f = org.videoldm.io.SafetensorsFile.open(file)) {
+            VideoDecoderConfig c = config;
+            if (c == null) {
+                ShapeInference.Inferred inf = ShapeInference.decoder(ShapeInference.shapes(f, prefix));
+                if (!inf.module().equals("VideoDecoder")) {
+                    throw new IllegalArgumentException(file + ": the decoder under '" + prefix + "' has no temporal layers");
+                }
+                c = VideoDecoderConfig.fromJson(inf.kwargs());
+            }
+            VideoDecoder d = new VideoDecoder(m, c);
+            StateDict.load(d, f, prefix);
+            return d;
         }
     }
 

@@ -63,6 +63,14 @@ public record VideoDecoderConfig(DDConfig ddconfig, long[] video_kernel_size, do
         return new VideoDecoderConfig(dd, new long[] {3, 1, 1}, 0.0, "learned", "conv-only");
     }
 
+    /** The full-size temporal decoder of Stable Video Diffusion (configs/inference/svd.yaml). */
+    public static VideoDecoderConfig stableVideoDiffusion() {
+        return fromJson(com.google.gson.JsonParser.parseString("""
+                {"attn_type": "vanilla", "double_z": true, "z_channels": 4, "resolution": 256, "in_channels": 3, "out_ch": 3,
+                 "ch": 128, "ch_mult": [1, 2, 4, 4], "num_res_blocks": 2, "attn_resolutions": [], "dropout": 0.0,
+                 "video_kernel_size": [3, 1, 1]}""").getAsJsonObject());
+    }
+
     public TimeMode timeMode() {
         return TimeMode.parse(time_mode);
     }

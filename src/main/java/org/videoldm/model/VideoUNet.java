@@ -3,6 +3,7 @@ package org.videoldm.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
+import org.videoldm.io.SafetensorsFile;
 import org.videoldm.io.StateDict;
 import org.videoldm.nn.ResBlock;
 import org.videoldm.nn.TimestepBlock;
@@ -19,6 +20,9 @@ import org.videoldm.temporal.VideoResBlock;
  * to be treated as independent images (needed by the {@code learned_with_images} merge strategy).
  */
 public class VideoUNet extends UNetModel {
+    /** Where released checkpoints (SVD) keep the network. */
+    public static final String CHECKPOINT_PREFIX = "model.diffusion_model.";
+
     private final VideoUNetConfig videoConfig;
 
     public VideoUNet(NDManager m, VideoUNetConfig c) {
@@ -83,6 +87,28 @@ public class VideoUNet extends UNetModel {
         VideoUNet video = new VideoUNet(m, c);
         TemporalParameters.copySpatial(image, video);
         return video;
+    }
+
+    /** Loads SVD's video UNet from a full checkpoint, with the config inferred from the tensor shapes. */
+    public static VideoUNet fromCheckpoint(NDManager m, Path file) {
+        return fromCheckpoint(m, file, CHECKPOINT_PREFIX, null);
+    }
+
+    /** Loads strictly from the tensors under {@code prefix}; with a null config it is inferred from their shapes. */
+    public static VideoUNet fromCheckpoint(NDManager m, Path file, String prefix, VideoUNetConfig config) {
+        try (SafetensorsFile f = SafetensorsFile.open(file)) {
+            VideoUNetConfig c = config;
+            if (c == null) {
+                ShapeInference.Inferred inf = ShapeInference.unet(ShapeInference.shapes(f, prefix));
+                if (!inf.module().equals("VideoUNet")) {
+                    throw new IllegalArgumentException(file + ": the network under '" + prefix + "' is an image UNetModel (no temporal layers)");
+                }
+                c = VideoUNetConfig.fromJson(inf.kwargs());
+            }
+            VideoUNet unet = new VideoUNet(m, c);
+            StateDict.load(unet, f, prefix);
+            return unet;
+        }
     }
 
     /** Loads an image UNet from a checkpoint (strictly, under {@code prefix}, e.g. {@code model.diffusion_model.}) and converts it. */

@@ -50,6 +50,15 @@ public record VideoUNetConfig(
         return new VideoUNetConfig(unet, null, true, true, "learned_with_images", 0.0, new long[] {3, 1, 1}, false, 10000, false);
     }
 
+    /** The full-size network of Stable Video Diffusion (configs/inference/svd.yaml). */
+    public static VideoUNetConfig stableVideoDiffusion() {
+        return fromJson(com.google.gson.JsonParser.parseString("""
+                {"adm_in_channels": 768, "num_classes": "sequential", "in_channels": 8, "out_channels": 4, "model_channels": 320,
+                 "attention_resolutions": [4, 2, 1], "num_res_blocks": 2, "channel_mult": [1, 2, 4, 4], "num_head_channels": 64,
+                 "use_linear_in_transformer": true, "transformer_depth": 1, "context_dim": 1024, "extra_ff_mix_layer": true,
+                 "use_spatial_context": true, "merge_strategy": "learned_with_images", "video_kernel_size": [3, 1, 1]}""").getAsJsonObject());
+    }
+
     public VideoUNetConfig withMerge(String strategy, double factor) {
         return new VideoUNetConfig(unet, time_context_dim, extra_ff_mix_layer, use_spatial_context, strategy, factor, video_kernel_size,
                 disable_temporal_crossattention, max_ddpm_temb_period, time_downup);
