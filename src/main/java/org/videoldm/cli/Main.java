@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
             CommandLine.HelpCommand.class,
             ConformanceCommand.class,
             InspectCommand.class,
+            BenchCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -49,6 +49,10 @@ public final class Ops {
     /** Scaled dot-product attention over [..., N, D] queries and [..., M, D] keys/values, scale 1/sqrt(D). */
     public static NDArray attention(NDArray q, NDArray k, NDArray v) {
         long d = q.getShape().get(q.getShape().dimension() - 1);
+        if (FlopCounter.counting()) {
+            // q [..., N, d] and k [..., M, d]: 2*N*M*d for the scores and 2*N*M*d for the weighted sum of v.
+            FlopCounter.attention(4 * q.getShape().size() * k.getShape().get(k.getShape().dimension() - 2));
+        }
         NDArray scores = scale(q, (float) (1.0 / Math.sqrt(d))).matMul(k.swapAxes(-1, -2));
         return scores.softmax(-1).matMul(v);
     }
