@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
             ConformanceCommand.class,
             InspectCommand.class,
             BenchCommand.class,
+            DecodeCommand.class,
         })
 public final class Main implements Runnable {
 

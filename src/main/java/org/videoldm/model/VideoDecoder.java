@@ -81,6 +81,11 @@ public class VideoDecoder extends Decoder {
      * {@code z}'s manager.
      */
     public NDArray decode(NDArray z, int frames, int chunkFrames) {
+        return decode(z, frames, chunkFrames, done -> { });
+    }
+
+    /** {@link #decode(NDArray, int, int)}, reporting the number of frames decoded so far after each chunk. */
+    public NDArray decode(NDArray z, int frames, int chunkFrames, java.util.function.IntConsumer progress) {
         if (chunkFrames < 1) {
             throw new IllegalArgumentException("VideoDecoder: decode chunk must be at least 1 frame, got " + chunkFrames);
         }
@@ -98,6 +103,7 @@ public class VideoDecoder extends Decoder {
                     out.attach(outer);
                     parts.add(out);
                 }
+                progress.accept((int) (row + len));
             }
         }
         return parts.size() == 1 ? parts.head() : Ops.cat(0, parts.toArray(new NDArray[0]));
