@@ -13,6 +13,8 @@ import picocli.CommandLine.Option;
         subcommands = {
             CommandLine.HelpCommand.class,
             ConformanceCommand.class,
+            InfoCommand.class,
+            DatasetCommand.class,
             InspectCommand.class,
             BenchCommand.class,
             DecodeCommand.class,

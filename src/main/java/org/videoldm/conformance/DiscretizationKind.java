@@ -35,9 +35,7 @@ final class DiscretizationKind implements FixtureKind {
                     c.has("num_timesteps") ? c.get("num_timesteps").getAsInt() : 1000);
             int n = kw.has("legacy_n") ? kw.get("legacy_n").getAsInt() : d.numTimesteps();
             out.put("out.legacy_sigmas", m.create(d.sigmas(n, true)));
-            if (n < d.numTimesteps()) {
-                out.put("out.legacy_timesteps", m.create(LegacyDDPMDiscretization.roughlyEquallySpacedSteps(n, d.numTimesteps())));
-            }
+            out.put("out.legacy_timesteps", m.create(LegacyDDPMDiscretization.roughlyEquallySpacedSteps(n, d.numTimesteps())));
             double[] ac = d.alphasCumprod();
             float[] acf = new float[ac.length];
             for (int i = 0; i < ac.length; i++) {

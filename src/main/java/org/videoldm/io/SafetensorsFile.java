@@ -236,7 +236,13 @@ public final class SafetensorsFile implements Closeable {
         } else if (info.dtype() == SafetensorsDType.BF16) {
             array = manager.create(bf16ToFloat(data), info.shape());
         } else {
-            array = manager.create(data, info.shape(), info.dtype().memoryType);
+            // The engine wraps a direct buffer without copying; copy into engine-owned memory so the
+            // tensor stays valid after this file is closed and its mapping collected.
+            try (NDManager scratch = manager.newSubManager()) {
+                NDArray view = scratch.create(data, info.shape(), info.dtype().memoryType);
+                array = view.duplicate();
+                array.attach(manager);
+            }
         }
         array.setName(name);
         return array;

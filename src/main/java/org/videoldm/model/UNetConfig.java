@@ -9,6 +9,8 @@ import org.videoldm.io.Kwargs;
  * int or a per-level list are stored per level.
  *
  * @param num_classes null, an integer class count ("123"), "sequential", "timestep" or "continuous"
+ * @param context_dim the cross-attention context width (the first entry when a list was given)
+ * @param context_dims the per-block list when {@code context_dim} was given as a list, else null
  */
 public record UNetConfig(
         int in_channels,
@@ -32,7 +34,8 @@ public record UNetConfig(
         boolean disable_middle_self_attn,
         boolean disable_middle_transformer,
         boolean use_linear_in_transformer,
-        Integer adm_in_channels) {
+        Integer adm_in_channels,
+        int[] context_dims) {
 
     public UNetConfig {
         if (num_heads == -1 && num_head_channels == -1) {
@@ -96,6 +99,11 @@ public record UNetConfig(
                 dsa[i] = a.get(i).getAsBoolean();
             }
         }
+        // SpatialTransformer accepts one context width per transformer block.
+        int[] contextDims = k.has("context_dim") && json.get("context_dim").isJsonArray() ? k.getIntList("context_dim", null) : null;
+        if (contextDims != null && contextDims.length == 0) {
+            throw new IllegalArgumentException("UNet config: kwarg 'context_dim' is an empty list");
+        }
         String numClasses = k.has("num_classes") ? json.get("num_classes").getAsString() : null;
         String attnType = k.getString("spatial_transformer_attn_type", "softmax");
         if (!attnType.startsWith("softmax")) {
@@ -121,13 +129,14 @@ public record UNetConfig(
                 k.getBool("resblock_updown", false),
                 k.getIntPerLevel("transformer_depth", 1, levels),
                 k.getIntOrNull("transformer_depth_middle"),
-                k.getIntOrNull("context_dim"),
+                contextDims == null ? k.getIntOrNull("context_dim") : Integer.valueOf(contextDims[0]),
                 dsa,
                 k.has("num_attention_blocks") ? k.getIntList("num_attention_blocks", null) : null,
                 k.getBool("disable_middle_self_attn", false),
                 k.getBool("disable_middle_transformer", false),
                 k.getBool("use_linear_in_transformer", false),
-                k.getIntOrNull("adm_in_channels"));
+                k.getIntOrNull("adm_in_channels"),
+                contextDims);
     }
 
     public JsonObject toJson() {
@@ -151,7 +160,9 @@ public record UNetConfig(
         if (transformer_depth_middle != null) {
             o.addProperty("transformer_depth_middle", transformer_depth_middle);
         }
-        if (context_dim != null) {
+        if (context_dims != null) {
+            o.add("context_dim", Kwargs.array(context_dims));
+        } else if (context_dim != null) {
             o.addProperty("context_dim", context_dim);
         }
         if (disable_self_attentions != null) {

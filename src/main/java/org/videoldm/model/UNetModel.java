@@ -9,6 +9,7 @@ import java.util.List;
 import org.videoldm.nn.Conv;
 import org.videoldm.nn.Downsample;
 import org.videoldm.nn.GroupNorm;
+import org.videoldm.nn.Identity;
 import org.videoldm.nn.Linear;
 import org.videoldm.nn.Module;
 import org.videoldm.nn.ModuleList;
@@ -44,7 +45,8 @@ public class UNetModel extends Module {
 
             @Override
             public TimestepBlock transformer(NDManager m, int ch, int heads, int dimHead, int depth, boolean disableSelfAttn) {
-                return new SpatialTransformer(m, ch, heads, dimHead, depth, c.context_dim(), disableSelfAttn, c.use_linear_in_transformer());
+                int[] ctx = c.context_dims() != null ? c.context_dims() : c.context_dim() == null ? null : new int[] {c.context_dim()};
+                return new SpatialTransformer(m, ch, heads, dimHead, depth, ctx, disableSelfAttn, c.use_linear_in_transformer());
             }
         };
     }
@@ -107,7 +109,9 @@ public class UNetModel extends Module {
 
         middleBlock = register("middle_block", new TimestepEmbedSequential(m));
         middleBlock.add(layers.resBlock(m, ch, ted, ch, ResBlock.Resample.NONE));
-        if (!c.disable_middle_transformer()) {
+        if (c.disable_middle_transformer()) {
+            middleBlock.add(new Identity(m)); // keeps the second ResBlock at middle_block.2, as the reference
+        } else {
             int[] hd = c.headsFor(ch);
             int depth = c.transformer_depth_middle() != null ? c.transformer_depth_middle() : c.transformer_depth()[c.levels() - 1];
             middleBlock.add(layers.transformer(m, ch, hd[0], hd[1], depth, c.disable_middle_self_attn()));

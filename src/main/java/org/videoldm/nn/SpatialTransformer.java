@@ -17,14 +17,30 @@ public class SpatialTransformer extends Module implements TimestepBlock {
     protected final Module projOut;
 
     public SpatialTransformer(NDManager m, int channels, int heads, int dimHead, int depth, Integer contextDim, boolean disableSelfAttn, boolean useLinear) {
+        this(m, channels, heads, dimHead, depth, contextDim == null ? null : new int[] {contextDim}, disableSelfAttn, useLinear);
+    }
+
+    /**
+     * With one context width per block ({@code contextDims.length == depth}), or one width for all
+     * (a list of equal entries is broadcast, as the reference does); null for self-attention only.
+     */
+    public SpatialTransformer(NDManager m, int channels, int heads, int dimHead, int depth, int[] contextDims, boolean disableSelfAttn, boolean useLinear) {
         super(m);
+        if (contextDims != null && contextDims.length != depth) {
+            for (int d : contextDims) {
+                if (d != contextDims[0]) {
+                    throw new IllegalArgumentException("SpatialTransformer: " + contextDims.length + " different context dims for depth " + depth);
+                }
+            }
+        }
         this.useLinear = useLinear;
         int inner = heads * dimHead;
         norm = register("norm", GroupNorm.normalize(m, channels));
         projIn = register("proj_in", useLinear ? new Linear(m, channels, inner, true) : Conv.conv2d(m, channels, inner, 1));
         ModuleList tb = register("transformer_blocks", new ModuleList(m));
         for (int d = 0; d < depth; d++) {
-            blocks.add(tb.add(d, new BasicTransformerBlock(m, inner, heads, dimHead, contextDim, disableSelfAttn)));
+            Integer ctx = contextDims == null ? null : contextDims[contextDims.length == depth ? d : 0];
+            blocks.add(tb.add(d, new BasicTransformerBlock(m, inner, heads, dimHead, ctx, disableSelfAttn)));
         }
         projOut = register("proj_out", useLinear ? new Linear(m, inner, channels, true, true) : Conv.conv2dZero(m, inner, channels, 1));
     }

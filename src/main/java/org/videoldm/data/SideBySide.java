@@ -1,0 +1,68 @@
+package org.videoldm.data;
+
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.FontMetrics;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Several videos played next to each other, e.g. real against generated, or one sample from each
+ * model, with a caption above each. Shorter videos hold their last frame.
+ */
+public final class SideBySide {
+    public static final int GAP = 4;
+    private static final int CAPTION = 14;
+
+    private SideBySide() {}
+
+    /** @param labels captions, one per video, or null for none */
+    public static List<RgbFrame> compose(List<List<RgbFrame>> videos, List<String> labels) {
+        if (videos.isEmpty()) {
+            throw new IllegalArgumentException("nothing to compare");
+        }
+        if (labels != null && labels.size() != videos.size()) {
+            throw new IllegalArgumentException(videos.size() + " videos but " + labels.size() + " labels");
+        }
+        int length = 0;
+        int height = 0;
+        int width = -GAP;
+        for (List<RgbFrame> v : videos) {
+            if (v.isEmpty()) {
+                throw new IllegalArgumentException("an empty video cannot be compared");
+            }
+            length = Math.max(length, v.size());
+            height = Math.max(height, v.get(0).height());
+            width += v.get(0).width() + GAP;
+        }
+        int top = labels == null ? 0 : CAPTION;
+        List<RgbFrame> out = new ArrayList<>(length);
+        for (int t = 0; t < length; t++) {
+            BufferedImage canvas = new BufferedImage(width, height + top, BufferedImage.TYPE_3BYTE_BGR);
+            Graphics2D g = canvas.createGraphics();
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, width, height + top);
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+            FontMetrics fm = g.getFontMetrics();
+            int x = 0;
+            for (int i = 0; i < videos.size(); i++) {
+                List<RgbFrame> v = videos.get(i);
+                RgbFrame f = v.get(Math.min(t, v.size() - 1));
+                g.drawImage(f.toImage(), x, top, null);
+                if (labels != null) {
+                    String s = labels.get(i);
+                    g.setColor(Color.BLACK);
+                    g.drawString(s, x + Math.max(0, (f.width() - fm.stringWidth(s)) / 2), CAPTION - 3);
+                }
+                x += f.width() + GAP;
+            }
+            g.dispose();
+            out.add(RgbFrame.fromImage(canvas));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,90 @@
+package org.videoldm.notebook;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.Styler;
+
+/** XChart figures for notebooks: built from plain series, rendered as inline PNG HTML or saved to files. */
+public final class Plots {
+    private Plots() {}
+
+    /** Line chart of named series over a shared or per-series x axis. */
+    public static XYChart lines(String title, String xLabel, String yLabel, Map<String, double[][]> series) {
+        XYChart chart = new XYChartBuilder().width(720).height(360).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.getStyler().setMarkerSize(0);
+        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        for (Map.Entry<String, double[][]> e : series.entrySet()) {
+            double[][] xy = e.getValue();
+            if (xy[0].length > 0) {
+                chart.addSeries(e.getKey(), xy[0], xy[1]);
+            }
+        }
+        return chart;
+    }
+
+    /** One series: {@code xy[0]} the x values, {@code xy[1]} the y values. */
+    public static XYChart line(String title, String xLabel, String yLabel, String name, double[] x, double[] y) {
+        Map<String, double[][]> s = new LinkedHashMap<>();
+        s.put(name, new double[][] {x, y});
+        return lines(title, xLabel, yLabel, s);
+    }
+
+    /** A moving average, to read noisy loss curves. */
+    public static double[] smooth(double[] y, int window) {
+        double[] out = new double[y.length];
+        double sum = 0;
+        for (int i = 0; i < y.length; i++) {
+            sum += y[i];
+            if (i >= window) {
+                sum -= y[i - window];
+            }
+            out[i] = sum / Math.min(i + 1, window);
+        }
+        return out;
+    }
+
+    /** Grouped bars: one group per category, one bar per series. */
+    public static CategoryChart bars(String title, String yLabel, List<String> categories, Map<String, List<Double>> series) {
+        CategoryChart chart = new CategoryChartBuilder().width(720).height(360).title(title).yAxisTitle(yLabel).build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        series.forEach((name, values) -> chart.addSeries(name, categories, values));
+        return chart;
+    }
+
+    public static byte[] png(Chart<?, ?> chart) {
+        try {
+            return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot render chart '" + chart.getTitle() + "'", e);
+        }
+    }
+
+    /** An {@code <img>} with the chart as a base64 PNG, for {@code display("text/html", ...)}. */
+    public static String html(Chart<?, ?> chart) {
+        return "<img src='data:image/png;base64," + Base64.getEncoder().encodeToString(png(chart)) + "'/>";
+    }
+
+    public static Path save(Chart<?, ?> chart, Path file) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.write(file, png(chart));
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write chart to " + file, e);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package org.videoldm.notebook;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Base64;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.videoldm.data.FrameGrid;
+import org.videoldm.data.GifWriter;
+import org.videoldm.data.Mp4Writer;
+import org.videoldm.data.RgbFrame;
+import org.videoldm.data.SideBySide;
+
+/**
+ * HTML snippets that show videos inline in Jupyter, with the media embedded as base64 so the
+ * notebook (and its HTML export, which drops raw image/gif outputs) carries them. In a Java kernel:
+ * {@code display("text/html", VideoHtml.video(frames, 10));}
+ */
+public final class VideoHtml {
+    /** Small clips (64x128) are drawn at least this wide so they can be seen. */
+    private static final int MIN_DISPLAY_WIDTH = 256;
+
+    private VideoHtml() {}
+
+    /** An H.264 MP4 in a looping, muted {@code <video>} element. */
+    public static String video(List<RgbFrame> frames, double fps) {
+        return mp4(Mp4Writer.encode(frames, fps), frames.get(0).width());
+    }
+
+    /** Already encoded MP4 bytes, shown {@code width} pixels wide (or wider if tiny). */
+    public static String mp4(byte[] mp4, int width) {
+        return "<video controls loop muted autoplay playsinline width='" + displayWidth(width)
+                + "' src='data:video/mp4;base64," + Base64.getEncoder().encodeToString(mp4) + "'></video>";
+    }
+
+    /** A looping animated GIF in an {@code <img>}: plays everywhere, even where MP4 does not. */
+    public static String gif(List<RgbFrame> frames, double fps) {
+        return "<img width='" + displayWidth(frames.get(0).width()) + "' style='image-rendering:pixelated' src='data:image/gif;base64,"
+                + Base64.getEncoder().encodeToString(GifWriter.encode(frames, fps, true)) + "'/>";
+    }
+
+    /** A still image as PNG. */
+    public static String image(BufferedImage image) {
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(image, "png", png);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return "<img width='" + displayWidth(image.getWidth()) + "' style='image-rendering:pixelated' src='data:image/png;base64,"
+                + Base64.getEncoder().encodeToString(png.toByteArray()) + "'/>";
+    }
+
+    /** Frames of several videos as one PNG: a row per video, a column per frame. */
+    public static String grid(List<List<RgbFrame>> videos) {
+        return image(FrameGrid.image(videos));
+    }
+
+    /** Videos side by side with captions (e.g. "real", "generated"), as one MP4. */
+    public static String compare(List<List<RgbFrame>> videos, List<String> labels, double fps) {
+        return video(SideBySide.compose(videos, labels), fps);
+    }
+
+    private static int displayWidth(int width) {
+        if (width >= MIN_DISPLAY_WIDTH) {
+            return width;
+        }
+        return width * Math.min(4, (MIN_DISPLAY_WIDTH + width - 1) / width);
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * Jupyter display helpers: HTML snippets with the media inline as base64, because nbconvert's
+ * HTML export drops raw image/gif outputs. Use {@code display("text/html", VideoHtml.video(frames, fps))}.
+ */
+package org.videoldm.notebook;
