@@ -84,30 +84,55 @@ public final class ShapeInference {
         o.addProperty("model_channels", mc);
         o.addProperty("out_channels", need(k, "out.2.weight").get(0));
 
-        List<Integer> mult = new ArrayList<>();
+        // With resblock_updown the resampling layers are ResBlocks: find the levels from the output side, where
+        // each level but the first ends with a block holding an up ResBlock after its first layer.
+        boolean updown = k.keySet().stream().anyMatch(s -> s.matches("output_blocks\\.\\d+\\.[12]\\.in_layers\\.0\\.weight"));
         List<Integer> resBlocks = new ArrayList<>();
+        if (updown) {
+            int count = 0;
+            for (int j : indices(k, "output_blocks.")) {
+                count++;
+                String p = "output_blocks." + j + ".";
+                if (k.containsKey(p + "1.in_layers.0.weight") || k.containsKey(p + "2.in_layers.0.weight")) {
+                    resBlocks.add(0, count - 1);
+                    count = 0;
+                }
+            }
+            resBlocks.add(0, count - 1);
+        }
+        List<Integer> mult = new ArrayList<>();
         List<Integer> depth = new ArrayList<>();
+        List<Integer> attnBlocks = new ArrayList<>();
+        List<Boolean> noSelfAttn = new ArrayList<>();
         TreeSet<Integer> attnRes = new TreeSet<>();
         List<Integer> attnChannels = new ArrayList<>();
         boolean convResample = true;
         int ds = 1;
         int count = 0;
         int levelDepth = 0;
+        int levelAttn = 0;
+        boolean levelNoSelf = false;
         int last = indices(k, "input_blocks.").last();
         for (int i = 1; i <= last + 1; i++) {
             String p = "input_blocks." + i + ".";
             boolean end = i == last + 1;
-            if (end || k.containsKey(p + "0.op.weight") || !anyStartsWith(k, p)) {
-                if (!end) {
+            boolean down = updown ? !end && count == resBlocks.get(depth.size())
+                    : k.containsKey(p + "0.op.weight") || !anyStartsWith(k, p);
+            if (end || down) {
+                if (!end && !updown) {
                     convResample = k.containsKey(p + "0.op.weight");
                 }
-                resBlocks.add(count);
+                if (!updown) {
+                    resBlocks.add(count);
+                }
                 depth.add(Math.max(levelDepth, 1));
+                attnBlocks.add(levelAttn);
+                noSelfAttn.add(levelNoSelf);
                 count = 0;
                 levelDepth = 0;
-                if (!end) {
-                    ds *= 2;
-                }
+                levelAttn = 0;
+                levelNoSelf = false;
+                ds *= 2;
                 continue;
             }
             int out = (int) need(k, p + "0.in_layers.2.weight").get(0);
@@ -121,14 +146,38 @@ public final class ShapeInference {
             if (k.containsKey(p + "1.norm.weight")) {
                 attnRes.add(ds);
                 attnChannels.add(out);
+                levelAttn++;
                 levelDepth = indices(k, p + "1.transformer_blocks.").size();
+                levelNoSelf |= crossAttentionInAttn1(k, p + "1.transformer_blocks.0.");
             }
+        }
+        if (resBlocks.size() != mult.size()) {
+            throw new IllegalArgumentException("cannot infer the config: input and output blocks disagree on the number of levels");
         }
         o.add("num_res_blocks", resBlocks.stream().distinct().count() == 1 ? new com.google.gson.JsonPrimitive(resBlocks.get(0)) : ints(resBlocks));
         o.add("attention_resolutions", ints(new ArrayList<>(attnRes)));
         o.add("channel_mult", ints(mult));
         o.addProperty("conv_resample", convResample);
+        o.addProperty("resblock_updown", updown);
         o.add("transformer_depth", ints(depth));
+        boolean partialAttention = false;
+        for (int l = 0; l < mult.size(); l++) {
+            if (attnBlocks.get(l) == 0) {
+                attnBlocks.set(l, resBlocks.get(l));
+            }
+            partialAttention |= attnBlocks.get(l) < resBlocks.get(l);
+        }
+        if (partialAttention) {
+            o.add("num_attention_blocks", ints(attnBlocks));
+        }
+        if (noSelfAttn.contains(true)) {
+            com.google.gson.JsonArray a = new com.google.gson.JsonArray();
+            noSelfAttn.forEach(a::add);
+            o.add("disable_self_attentions", a);
+        }
+        if (crossAttentionInAttn1(k, "middle_block.1.transformer_blocks.0.")) {
+            o.addProperty("disable_middle_self_attn", true);
+        }
         int middleDepth = indices(k, "middle_block.1.transformer_blocks.").size();
         if (middleDepth > 0) {
             o.addProperty("transformer_depth_middle", middleDepth);
@@ -136,9 +185,19 @@ public final class ShapeInference {
         } else {
             o.addProperty("disable_middle_transformer", true);
         }
-        String attn2 = k.keySet().stream().filter(s -> s.matches(".*transformer_blocks\\.0\\.attn2\\.to_k\\.weight")).findFirst().orElse(null);
-        if (attn2 != null) {
-            o.addProperty("context_dim", k.get(attn2).get(1));
+        // Cross-attention keys have the context's width everywhere; without a context they match each block's width.
+        TreeSet<Long> contextWidths = new TreeSet<>();
+        boolean allSelf = true;
+        for (Map.Entry<String, Shape> e : k.entrySet()) {
+            if (e.getKey().matches(".*transformer_blocks\\.\\d+\\.attn2\\.to_k\\.weight")) {
+                contextWidths.add(e.getValue().get(1));
+                allSelf &= e.getValue().get(1) == e.getValue().get(0);
+            }
+        }
+        if (contextWidths.size() == 1 && !(allSelf && attnChannels.stream().distinct().count() > 1)) {
+            o.addProperty("context_dim", contextWidths.first());
+        } else if (contextWidths.size() > 1 && !allSelf) {
+            throw new IllegalArgumentException("cannot infer the config: cross-attention context widths differ between blocks " + contextWidths);
         }
         String projIn = k.keySet().stream().filter(s -> s.endsWith(".proj_in.weight") && !s.contains("time_stack")).findFirst().orElse(null);
         o.addProperty("use_linear_in_transformer", projIn != null && k.get(projIn).dimension() == 2);
@@ -186,6 +245,13 @@ public final class ShapeInference {
         o.addProperty("merge_factor", 0.0);
         assumed.add("merge_strategy learned_with_images (SVD's; a fixed strategy stores the same mix_factor tensors)");
         return new Inferred("VideoUNet", o, assumed);
+    }
+
+    /** Whether a transformer block's first attention reads the context (disabled self-attention): its keys are narrower or wider than its queries. */
+    private static boolean crossAttentionInAttn1(Map<String, Shape> k, String block) {
+        Shape key = k.get(block + "attn1.to_k.weight");
+        Shape query = k.get(block + "attn1.to_q.weight");
+        return key != null && query != null && key.get(1) != query.get(1);
     }
 
     /** A Decoder or VideoDecoder from keys without prefix ({@code conv_in.weight}, {@code up.0.block.0...}). */
