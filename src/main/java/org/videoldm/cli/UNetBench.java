@@ -108,7 +108,7 @@ public final class UNetBench implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "forward FLOPs: %.2f GFLOP (conv %.2f, linear %.2f, attention %.2f); forward+backward counted as 3x%n",
                     fwdFlops / 1e9, flops[0] / 1e9, flops[1] / 1e9, flops[2] / 1e9);
             double matmul = matmulGflops(manager);
-            System.out.printf(Locale.ROOT, "machine: fp32 matmul 1024x1024 %.1f GFLOP/s (%s threads)%n", matmul,
+            System.out.printf(Locale.ROOT, "machine: fp32 matmul 1024x1024 %.1f GFLOP/s (best of 15; %s threads)%n", matmul,
                     System.getProperty("ai.djl.pytorch.num_threads", "default"));
 
             resetPeak();
@@ -209,7 +209,8 @@ public final class UNetBench implements Callable<Integer> {
                 }
             }
             Arrays.sort(ms);
-            return 2.0 * 1024 * 1024 * 1024 / (ms[ms.length / 2] / 1e3) / 1e9;
+            // The best run: the machine's capability, less disturbed by other work than the median.
+            return 2.0 * 1024 * 1024 * 1024 / (ms[0] / 1e3) / 1e9;
         }
     }
 
