@@ -17,6 +17,9 @@ import picocli.CommandLine.Option;
             EvalCommand.class,
             InfoCommand.class,
             DatasetCommand.class,
+            InspectCommand.class,
+            BenchCommand.class,
+            DecodeCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -12,6 +12,8 @@ public final class FixtureKinds {
                 new DiscretizationKind(),
                 new UNetKind(),
                 new AutoencoderKLKind(),
+                new VideoUNetKind(),
+                new VideoDecoderKind(),
                 new FrechetKind(),
                 new CLIPTextKind(),
                 new CLIPVisionKind(),

@@ -60,8 +60,12 @@ public class Conv extends Module implements TimestepBlock {
         int dims = stride.length;
         long[] dil = new long[dims];
         java.util.Arrays.fill(dil, 1);
-        NDArray b = bias != null ? bias : null;
-        return x.getNDArrayInternal().convolution(x, weight, b, new Shape(stride), new Shape(padding), new Shape(dil), 1).singletonOrThrow();
+        NDArray out = x.getNDArrayInternal().convolution(x, weight, bias, new Shape(stride), new Shape(padding), new Shape(dil), 1).singletonOrThrow();
+        if (FlopCounter.counting()) {
+            // 2 * Cin * prod(kernel) per output element, for every output element (batch x Cout x output size).
+            FlopCounter.conv(2 * (weight.getShape().size() / weight.getShape().get(0)) * out.getShape().size());
+        }
+        return out;
     }
 
     @Override
