@@ -1,12 +1,13 @@
 package org.videoldm.cli;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Benchmarks, one subcommand each. */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (time and memory) of the library's heavy parts.",
-        subcommands = {BenchTrainCommand.class})
+/** {@code videoldm bench ...}: timing of the networks on this machine. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks: forward and forward+backward time, GFLOP/s, peak memory.",
+        subcommands = {UNetBench.class, BenchTrainCommand.class})
 public final class BenchCommand implements Runnable {
-    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {

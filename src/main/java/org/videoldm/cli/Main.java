@@ -13,9 +13,13 @@ import picocli.CommandLine.Option;
         subcommands = {
             CommandLine.HelpCommand.class,
             ConformanceCommand.class,
+            BenchMetricsCommand.class,
+            EvalCommand.class,
             InfoCommand.class,
             DatasetCommand.class,
+            InspectCommand.class,
             BenchCommand.class,
+            DecodeCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -14,4 +14,12 @@ public interface FixtureKind {
 
     /** Computes every output the fixture lists, keyed by its full name ({@code out.output}). */
     Map<String, NDArray> run(Fixture fixture, NDManager manager);
+
+    /**
+     * The expected outputs, by full name. Most fixtures store them in io.safetensors; kinds whose
+     * golden values live elsewhere (the tokenizer's cases.json) override this.
+     */
+    default Map<String, NDArray> expected(Fixture fixture, NDManager manager) {
+        return fixture.expected();
+    }
 }

@@ -12,7 +12,12 @@ public final class FixtureKinds {
                 new DiscretizationKind(),
                 new UNetKind(),
                 new AutoencoderKLKind(),
-                new FrechetKind());
+                new VideoUNetKind(),
+                new VideoDecoderKind(),
+                new FrechetKind(),
+                new CLIPTextKind(),
+                new CLIPVisionKind(),
+                new CLIPTokenizerKind());
     }
 
     public static Optional<FixtureKind> find(Fixture fixture) {

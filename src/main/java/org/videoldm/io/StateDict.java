@@ -59,6 +59,18 @@ public final class StateDict {
     }
 
     private static void check(Module module, Map<String, Parameter> params, Map<String, Shape> available, String source) {
+        String problem = mismatch(module, available, source);
+        if (problem != null) {
+            throw new StateDictException(problem);
+        }
+    }
+
+    /**
+     * Why tensors of these names and shapes would not load strictly into {@code module} (missing, unexpected
+     * and mis-shaped keys), or null when they fit. Only names and shapes are compared; nothing is read.
+     */
+    public static String mismatch(Module module, Map<String, Shape> available, String source) {
+        Map<String, Parameter> params = module.namedParameters();
         List<String> missing = new ArrayList<>();
         List<String> mismatched = new ArrayList<>();
         for (Map.Entry<String, Parameter> e : params.entrySet()) {
@@ -77,7 +89,7 @@ public final class StateDict {
             }
         }
         if (missing.isEmpty() && mismatched.isEmpty() && unexpected.isEmpty()) {
-            return;
+            return null;
         }
         StringBuilder sb = new StringBuilder();
         sb.append(source).append(": weights do not fit ").append(module.getClass().getSimpleName())
@@ -86,7 +98,7 @@ public final class StateDict {
         list(sb, "missing", missing);
         list(sb, "unexpected", new ArrayList<>(unexpected));
         list(sb, "wrong shape", mismatched);
-        throw new StateDictException(sb.toString());
+        return sb.toString();
     }
 
     private static void list(StringBuilder sb, String title, List<String> items) {
@@ -112,6 +124,8 @@ public final class StateDict {
         }
         boolean grad = target.hasGradient();
         String name = target.getName();
+        // toType with an unchanged dtype returns an alias in the PyTorch engine, and arrays created from
+        // Java buffers (a memory-mapped file, a float[]) alias memory Java may free: clone into torch-owned storage.
         NDArray copy = realCopy(source, target.getDataType());
         copy.attach(target.getManager());
         target.intern(copy);

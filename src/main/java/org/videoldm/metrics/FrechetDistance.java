@@ -17,9 +17,17 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 public final class FrechetDistance {
     private FrechetDistance() {}
 
-    /** Mean and unbiased covariance (divides by n - 1, as np.cov) of rows. */
+    /** Mean and covariance of rows; {@link #of} is unbiased (divides by n - 1, as np.cov and TF-GAN). */
     public record Stats(double[] mu, double[][] sigma, int count) {
         public static Stats of(double[][] rows) {
+            return of(rows, true);
+        }
+
+        /**
+         * {@code unbiased} false divides by n, as StyleGAN-V's and StyleGAN2-ADA's FeatureStats do; the
+         * difference is a factor n / (n - 1) on the covariance.
+         */
+        public static Stats of(double[][] rows, boolean unbiased) {
             int n = rows.length;
             if (n < 2) {
                 throw new IllegalArgumentException("Frechet statistics need at least 2 feature rows, got " + n);
@@ -48,12 +56,87 @@ public final class FrechetDistance {
             }
             for (int i = 0; i < d; i++) {
                 for (int j = i; j < d; j++) {
-                    cov[i][j] /= (n - 1);
+                    cov[i][j] /= unbiased ? (n - 1) : n;
                     cov[j][i] = cov[i][j];
                 }
             }
             return new Stats(mu, cov, n);
         }
+    }
+
+    /**
+     * The distance between the Gaussians fitted to two feature sets (rows), unbiased or biased
+     * covariances. When a set has fewer rows than features (FVD on hundreds of clips, 400 logits; FID
+     * on a few hundred frames, 2048 features) the trace term is computed in sample space, which is
+     * exact and avoids eigendecompositions of D x D matrices: with centred rows A and B,
+     * {@code tr(sqrtm(S_a S_b)) = ||A B^T||_* / sqrt(c_a c_b)} (nuclear norm; c = n - 1, or n if biased),
+     * because the non-zero eigenvalues of {@code A^T A B^T B} are those of {@code (A B^T)(A B^T)^T}.
+     */
+    public static double distance(double[][] a, double[][] b, boolean unbiased) {
+        int na = a.length;
+        int nb = b.length;
+        if (na < 2 || nb < 2) {
+            throw new IllegalArgumentException("Frechet statistics need at least 2 feature rows, got " + na + " and " + nb);
+        }
+        int d = a[0].length;
+        if (Math.min(na, nb) >= d) {
+            return distance(Stats.of(a, unbiased), Stats.of(b, unbiased));
+        }
+        double[] muA = mean(a, d);
+        double[] muB = mean(b, d);
+        DMatrixRMaj ca = centred(a, muA);
+        DMatrixRMaj cb = centred(b, muB);
+        double normA = unbiased ? na - 1 : na;
+        double normB = unbiased ? nb - 1 : nb;
+        double meanTerm = 0;
+        for (int j = 0; j < d; j++) {
+            meanTerm += (muA[j] - muB[j]) * (muA[j] - muB[j]);
+        }
+        double trA = CommonOps_DDRM.elementSum(elementSquare(ca)) / normA;
+        double trB = CommonOps_DDRM.elementSum(elementSquare(cb)) / normB;
+        DMatrixRMaj m = new DMatrixRMaj(na, nb);
+        CommonOps_DDRM.multTransB(ca, cb, m);
+        DMatrixRMaj gram = na <= nb ? new DMatrixRMaj(na, na) : new DMatrixRMaj(nb, nb);
+        if (na <= nb) {
+            CommonOps_DDRM.multTransB(m, m, gram);
+        } else {
+            CommonOps_DDRM.multTransA(m, m, gram);
+        }
+        symmetrize(gram);
+        double nuclear = 0;
+        for (double ev : eigenvalues(gram)) {
+            nuclear += Math.sqrt(Math.max(ev, 0));
+        }
+        return meanTerm + trA + trB - 2 * nuclear / Math.sqrt(normA * normB);
+    }
+
+    private static double[] mean(double[][] rows, int d) {
+        double[] mu = new double[d];
+        for (double[] r : rows) {
+            if (r.length != d) {
+                throw new IllegalArgumentException("feature rows differ in length: " + r.length + " vs " + d);
+            }
+            for (int j = 0; j < d; j++) {
+                mu[j] += r[j] / rows.length;
+            }
+        }
+        return mu;
+    }
+
+    private static DMatrixRMaj centred(double[][] rows, double[] mu) {
+        DMatrixRMaj m = new DMatrixRMaj(rows.length, mu.length);
+        for (int i = 0; i < rows.length; i++) {
+            for (int j = 0; j < mu.length; j++) {
+                m.set(i, j, rows[i][j] - mu[j]);
+            }
+        }
+        return m;
+    }
+
+    private static DMatrixRMaj elementSquare(DMatrixRMaj m) {
+        DMatrixRMaj out = m.copy();
+        CommonOps_DDRM.elementMult(out, m);
+        return out;
     }
 
     public static double distance(Stats a, Stats b) {

@@ -60,13 +60,40 @@ public class Conv extends Module implements TimestepBlock {
         int dims = stride.length;
         long[] dil = new long[dims];
         java.util.Arrays.fill(dil, 1);
-        NDArray b = bias != null ? bias : null;
-        return x.getNDArrayInternal().convolution(x, weight, b, new Shape(stride), new Shape(padding), new Shape(dil), 1).singletonOrThrow();
+        NDArray out = temporalOnly()
+                ? temporalAs2d(x)
+                : x.getNDArrayInternal().convolution(x, weight, bias, new Shape(stride), new Shape(padding), new Shape(dil), 1).singletonOrThrow();
+        if (FlopCounter.counting()) {
+            // 2 * Cin * prod(kernel) per output element, for every output element (batch x Cout x output size).
+            FlopCounter.conv(2 * (weight.getShape().size() / weight.getShape().get(0)) * out.getShape().size());
+        }
+        return out;
     }
 
     @Override
     public NDArray forward(NDArray x, Inputs in) {
         return forward(x);
+    }
+
+    /** A 3D kernel [kt, 1, 1] with unit strides: it mixes frames only (the temporal convolutions of the paper). */
+    private boolean temporalOnly() {
+        long[] k = weight.getShape().getShape();
+        return k.length == 5 && k[3] == 1 && k[4] == 1 && padding[1] == 0 && padding[2] == 0
+                && stride[0] == 1 && stride[1] == 1 && stride[2] == 1;
+    }
+
+    /**
+     * The same convolution as a 2D one with kernel [kt, 1] over [b, c, t, h*w]: equal results, and the
+     * engine's 2D path is about twice as fast on CPU as its 3D one.
+     */
+    private NDArray temporalAs2d(NDArray x) {
+        long[] s = x.getShape().getShape();
+        long[] k = weight.getShape().getShape();
+        NDArray x2 = x.reshape(s[0], s[1], s[2], s[3] * s[4]);
+        NDArray w2 = weight.reshape(k[0], k[1], k[2], 1);
+        NDArray y = x2.getNDArrayInternal().convolution(x2, w2, bias, new Shape(1, 1), new Shape(padding[0], 0), new Shape(1, 1), 1).singletonOrThrow();
+        long[] ys = y.getShape().getShape();
+        return y.reshape(ys[0], ys[1], ys[2], s[3], s[4]);
     }
 
     public int outChannels() {

@@ -21,6 +21,9 @@ public class Linear extends Module {
     }
 
     public NDArray forward(NDArray x) {
+        if (FlopCounter.counting()) {
+            FlopCounter.linear(2 * weight.getShape().get(0) * x.getShape().size());
+        }
         return bias == null
                 ? ai.djl.nn.core.Linear.linear(x, weight).singletonOrThrow()
                 : ai.djl.nn.core.Linear.linear(x, weight, bias).singletonOrThrow();

@@ -11,8 +11,10 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -27,6 +29,7 @@ import java.util.function.Predicate;
  */
 public abstract class Module extends AbstractBlock {
     protected final NDManager manager;
+    private final Set<String> buffers = new HashSet<>();
 
     protected Module(NDManager manager) {
         this.manager = manager;
@@ -49,6 +52,33 @@ public abstract class Module extends AbstractBlock {
         p.setArray(init);
         parameters.put(name, p);
         return init;
+    }
+
+    /**
+     * Registers a state tensor that is saved and loaded with the parameters but never trained (a torch
+     * buffer, e.g. the {@code mix_factor} of a "fixed" merge strategy).
+     */
+    protected NDArray buffer(String name, NDArray init) {
+        buffers.add(name);
+        return param(name, init);
+    }
+
+    /** Dotted paths of the buffers among {@link #namedParameters()}. */
+    public Set<String> bufferNames() {
+        Set<String> out = new HashSet<>();
+        collectBuffers("", this, out);
+        return out;
+    }
+
+    private static void collectBuffers(String prefix, Block block, Set<String> out) {
+        if (block instanceof Module mod) {
+            for (String b : mod.buffers) {
+                out.add(prefix + b);
+            }
+        }
+        for (Pair<String, Block> c : block.getChildren()) {
+            collectBuffers(prefix + c.getKey() + ".", c.getValue(), out);
+        }
     }
 
     /** Every parameter by dotted path, in registration order (the order the reference's state_dict has). */
@@ -76,9 +106,10 @@ public abstract class Module extends AbstractBlock {
         return out;
     }
 
-    /** Marks the parameters whose path matches as trainable (gradient on) and all others frozen. */
+    /** Marks the parameters whose path matches as trainable (gradient on) and all others frozen; buffers stay frozen. */
     public void setTrainable(Predicate<String> trainable) {
-        namedParameters().forEach((k, p) -> p.getArray().setRequiresGradient(trainable.test(k)));
+        Set<String> frozen = bufferNames();
+        namedParameters().forEach((k, p) -> p.getArray().setRequiresGradient(trainable.test(k) && !frozen.contains(k)));
     }
 
     /** Paths of the parameters that currently take gradients. */

@@ -3,11 +3,27 @@ package org.videoldm.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 
 /** Small tensor operations the networks share. */
 public final class Ops {
     private Ops() {}
+
+    /**
+     * {@code x * c} for a constant c. Use it instead of {@code x.mul(float)} wherever gradients flow: DJL's
+     * PyTorch engine multiplies by a temporary scalar tensor that lives in a Java direct buffer, autograd saves
+     * it for the backward pass, and once the temporary is closed the garbage collector may free that memory
+     * first, so gradients become garbage. This constant lives in engine memory.
+     */
+    public static NDArray scale(NDArray x, float c) {
+        return x.mul(constant(x, c));
+    }
+
+    /** A 0-dim constant in engine-owned memory with {@code like}'s dtype and manager (see {@link #scale}). */
+    public static NDArray constant(NDArray like, float c) {
+        return like.getManager().full(new Shape(), c, like.getDataType());
+    }
 
     /** SiLU (swish with beta 1): {@code x * sigmoid(x)}. */
     public static NDArray silu(NDArray x) {
@@ -33,7 +49,11 @@ public final class Ops {
     /** Scaled dot-product attention over [..., N, D] queries and [..., M, D] keys/values, scale 1/sqrt(D). */
     public static NDArray attention(NDArray q, NDArray k, NDArray v) {
         long d = q.getShape().get(q.getShape().dimension() - 1);
-        NDArray scores = q.mul((float) (1.0 / Math.sqrt(d))).matMul(k.swapAxes(-1, -2));
+        if (FlopCounter.counting()) {
+            // q [..., N, d] and k [..., M, d]: 2*N*M*d for the scores and 2*N*M*d for the weighted sum of v.
+            FlopCounter.attention(4 * q.getShape().size() * k.getShape().get(k.getShape().dimension() - 2));
+        }
+        NDArray scores = scale(q, (float) (1.0 / Math.sqrt(d))).matMul(k.swapAxes(-1, -2));
         return scores.softmax(-1).matMul(v);
     }
 

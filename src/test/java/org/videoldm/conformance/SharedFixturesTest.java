@@ -26,7 +26,7 @@ class SharedFixturesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"unet2d", "autoencoder_kl", "discretization", "frechet"})
+    @ValueSource(strings = {"unet2d", "autoencoder_kl", "discretization", "frechet", "video_unet", "video_decoder", "video_decoder_all"})
     void fixturePasses(String name) {
         Path dir = TestPaths.conformance().resolve(name);
         List<ConformanceResult> results = ConformanceRunner.run(dir, manager);
@@ -37,7 +37,7 @@ class SharedFixturesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"unet2d", "autoencoder_kl"})
+    @ValueSource(strings = {"unet2d", "autoencoder_kl", "video_unet", "video_decoder", "video_decoder_all"})
     void aWrongWeightFailsTheComparison(String name) throws Exception {
         // Guard against a comparison that cannot fail: perturb one weight and expect a FAIL.
         Path dir = TestPaths.conformance().resolve(name);

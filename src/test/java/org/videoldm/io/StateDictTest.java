@@ -49,6 +49,24 @@ class StateDictTest {
     }
 
     @Test
+    void loadedParametersDoNotAliasTheMappedFile() throws Exception {
+        // Same-dtype conversion in the engine aliases its input; without a real copy the parameter would point
+        // into the mapping, which is unmapped once the buffer is collected (a JVM crash here).
+        Tiny a = new Tiny(manager, 32);
+        Path p = tmp.resolve("alias.safetensors");
+        StateDict.save(a, p, "", Map.of());
+        Tiny b = new Tiny(manager, 32);
+        StateDict.load(b, p, "");
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        for (String k : a.stateDict().keySet()) {
+            assertTrue(a.stateDict().get(k).contentEquals(b.stateDict().get(k)), k);
+        }
+    }
+
+    @Test
     void saveThenLoadRestoresEveryValueUnderAPrefix() {
         Tiny a = new Tiny(manager, 32);
         Path p = tmp.resolve("ckpt.safetensors");

@@ -2,6 +2,7 @@ package org.videoldm.model.autoencoder;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import org.videoldm.nn.Ops;
 
 /** The encoder's posterior: moments split into mean and log-variance (clamped to [-30, 20]). */
 public final class DiagonalGaussian {
@@ -30,14 +31,14 @@ public final class DiagonalGaussian {
 
     /** A draw mean + std * eps with standard normal eps from {@code m}'s generator. */
     public NDArray sample(NDManager m) {
-        NDArray std = logvar.mul(0.5f).exp();
+        NDArray std = Ops.scale(logvar, 0.5f).exp();
         return mean.add(std.mul(m.randomNormal(mean.getShape())));
     }
 
     /** KL divergence to N(0, I), summed over all but the batch axis: 0.5 * sum(mu^2 + var - 1 - logvar). */
     public NDArray kl() {
         NDArray v = logvar.exp();
-        NDArray k = mean.square().add(v).sub(1f).sub(logvar).mul(0.5f);
+        NDArray k = Ops.scale(mean.square().add(v).sub(1f).sub(logvar), 0.5f);
         return k.reshape(k.getShape().get(0), -1).sum(new int[] {1});
     }
 }
