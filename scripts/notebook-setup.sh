@@ -39,6 +39,8 @@ jar = [a for a in spec["argv"] if a.endswith(".jar")][0]
 spec["argv"] = ["java", "-Xmx12g", f"-Dai.djl.pytorch.num_threads={threads}",
                 "-Dai.djl.pytorch.num_interop_threads=1", "-jar", jar, "{connection_file}"]
 spec["display_name"] = "Java"
+# MKL inside libtorch: fixed thread count and alignment-independent kernels, so training resumes bit for bit.
+spec.setdefault("env", {}).update({"MKL_DYNAMIC": "FALSE", "MKL_CBWR": "AUTO,STRICT"})
 json.dump(spec, open(path, "w"), indent=2)
 PY
 echo "notebook-setup: kernel 'rapaio-jupyter-kernel' registered ($spec)"

@@ -47,6 +47,18 @@ public record Conditioning(NDArray crossattn, NDArray vector, NDArray concat, in
                 cat(concat, other.concat, "concat"), numVideoFrames, cat(imageOnlyIndicator, other.imageOnlyIndicator, "image_only_indicator"));
     }
 
+    /**
+     * Lends every array to {@code scope} until it closes (DJL's tempAttach), so that results computed from
+     * them in a step land in the step's manager and are freed with it; the arrays themselves survive.
+     */
+    public void tempAttach(ai.djl.ndarray.NDManager scope) {
+        for (NDArray a : new NDArray[] {crossattn, vector, concat, imageOnlyIndicator}) {
+            if (a != null && a.getManager() != scope) {
+                a.tempAttach(scope);
+            }
+        }
+    }
+
     private static NDArray cat(NDArray a, NDArray b, String key) {
         if (a == null && b == null) {
             return null;

@@ -126,13 +126,22 @@ public final class StateDict {
         String name = target.getName();
         // toType with an unchanged dtype returns an alias in the PyTorch engine, and arrays created from
         // Java buffers (a memory-mapped file, a float[]) alias memory Java may free: clone into torch-owned storage.
-        NDArray copy = source.getDataType() == target.getDataType() ? source.duplicate() : source.toType(target.getDataType(), true);
+        NDArray copy = realCopy(source, target.getDataType());
         copy.attach(target.getManager());
         target.intern(copy);
         target.setName(name);
         if (grad) {
             target.setRequiresGradient(true);
         }
+    }
+
+    /**
+     * A copy that shares no memory with {@code a}. The PyTorch engine's {@code toType(sameType, true)} returns an
+     * alias, which for arrays read from a memory-mapped file means read-only memory that is unmapped once the
+     * file's buffer is collected; parameters and optimizer state must own their storage.
+     */
+    public static NDArray realCopy(NDArray a, DataType type) {
+        return a.getDataType() == type ? a.duplicate() : a.toType(type, false);
     }
 
     /** Writes the module's parameters under {@code prefix}, so the file loads into the reference. */
@@ -147,7 +156,7 @@ public final class StateDict {
     public static Map<String, NDArray> copy(Module module, NDManager manager) {
         Map<String, NDArray> out = new LinkedHashMap<>();
         module.stateDict().forEach((k, v) -> {
-            NDArray c = v.toType(DataType.FLOAT32, true);
+            NDArray c = realCopy(v, DataType.FLOAT32);
             c.attach(manager);
             out.put(k, c);
         });

@@ -222,7 +222,9 @@ public class UNetModel extends Module {
         }
 
         NDArray forward(NDArray labels) {
-            return weight.get(labels.toType(DataType.INT64, false));
+            NDArray rows = weight.get(labels.toType(DataType.INT64, false));
+            rows.attach(labels.getManager()); // freed with the caller's step, not kept with the parameter
+            return rows;
         }
     }
 

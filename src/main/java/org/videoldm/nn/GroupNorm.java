@@ -49,7 +49,12 @@ public class GroupNorm extends Module {
         long[] bshape = new long[shape.dimension()];
         java.util.Arrays.fill(bshape, 1);
         bshape[1] = c;
-        return normed.reshape(shape).mul(weight.reshape(bshape)).add(bias.reshape(bshape));
+        // the reshaped views would otherwise belong to the parameters' manager and pile up there, one pair per call
+        NDArray w = weight.reshape(bshape);
+        NDArray b = bias.reshape(bshape);
+        w.attach(sm);
+        b.attach(sm);
+        return normed.reshape(shape).mul(w).add(b);
     }
 
     @Override
