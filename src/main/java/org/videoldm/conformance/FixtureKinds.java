@@ -17,7 +17,8 @@ public final class FixtureKinds {
                 new FrechetKind(),
                 new CLIPTextKind(),
                 new CLIPVisionKind(),
-                new CLIPTokenizerKind());
+                new CLIPTokenizerKind(),
+                new SDPipelineKind());
     }
 
     public static Optional<FixtureKind> find(Fixture fixture) {

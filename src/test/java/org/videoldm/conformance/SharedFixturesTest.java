@@ -26,7 +26,7 @@ class SharedFixturesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"unet2d", "autoencoder_kl", "discretization", "frechet", "video_unet", "video_decoder", "video_decoder_all"})
+    @ValueSource(strings = {"unet2d", "autoencoder_kl", "discretization", "frechet", "video_unet", "video_decoder", "video_decoder_all", "sd_pipeline"})
     void fixturePasses(String name) {
         Path dir = TestPaths.conformance().resolve(name);
         List<ConformanceResult> results = ConformanceRunner.run(dir, manager);
