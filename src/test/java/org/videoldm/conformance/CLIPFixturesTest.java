@@ -57,9 +57,9 @@ class CLIPFixturesTest {
 
     /** A variant fixture: the fast tokenizer from tokenizer.json only, expected ids = the recorded fast variants. */
     @Test
-    void fastTokenizerVariantFromTokenizerJson() throws Exception {
+    void fastTokenizerVariantFromTokenizerJson(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
         Path src = TestPaths.conformance().resolve("clip_tokenizer");
-        Path dir = java.nio.file.Files.createTempDirectory("clip_tokenizer_fast");
+        Path dir = java.nio.file.Files.createDirectory(tmp.resolve("clip_tokenizer_fast"));
         java.nio.file.Files.copy(src.resolve("tokenizer.json"), dir.resolve("tokenizer.json"));
         com.google.gson.JsonObject cfg = com.google.gson.JsonParser.parseString(java.nio.file.Files.readString(src.resolve("config.json"))).getAsJsonObject();
         cfg.addProperty("reference", "transformers.models.clip.tokenization_clip_fast:CLIPTokenizerFast");
