@@ -3,7 +3,9 @@
 # The notebooks' Jupyter + Java kernel are set up by scripts/notebook-setup.sh.
 set -euo pipefail
 need=()
-command -v java >/dev/null 2>&1 && java -version 2>&1 | grep -qE 'version "(1[7-9]|2[0-9])' || need+=(openjdk-17-jdk-headless)
+# Read whole outputs into variables: `cmd | head`/`grep -q` under pipefail fails at random when cmd gets SIGPIPE.
+java_version="$(java -version 2>&1 || true)"
+[[ "$java_version" =~ version\ \"(1[7-9]|2[0-9]) ]] || need+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null 2>&1 || need+=(maven)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}" >&2
@@ -12,5 +14,5 @@ if [ ${#need[@]} -gt 0 ]; then
   $sudo_cmd apt-get update -qq
   $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"
 fi
-java -version 2>&1 | head -1
-mvn -v 2>/dev/null | head -1
+java -version 2>&1 | sed -n 1p
+mvn -v 2>/dev/null | sed -n 1p
