@@ -8,6 +8,9 @@ import org.videoldm.temporal.AlphaBlender;
  * The constructor arguments of the reference's {@code VideoUNet}: the image UNet's ({@link UNetConfig}) plus
  * the temporal ones, under the reference's names. {@code video_kernel_size} given as an int k means
  * k x k x k. {@code time_downup} only acts on 3D UNets in the reference, so it changes nothing here (dims 2).
+ *
+ * <p>Unlike the reference, {@code context_dim} may be null, for unconditional models (our driving models): the
+ * cross-attention layers then attend to the features themselves, as the image UNet's do without a context.
  */
 public record VideoUNetConfig(
         UNetConfig unet,
@@ -26,9 +29,6 @@ public record VideoUNetConfig(
         "disable_self_attentions", "num_attention_blocks", "disable_middle_self_attn", "disable_middle_transformer"};
 
     public VideoUNetConfig {
-        if (unet.context_dim() == null) {
-            throw new IllegalArgumentException("VideoUNet config: context_dim is required");
-        }
         if (unet.disable_self_attentions() != null || unet.num_attention_blocks() != null || unet.disable_middle_self_attn()
                 || unet.disable_middle_transformer()) {
             throw new IllegalArgumentException("VideoUNet config: the video UNet has no disable_self_attentions, num_attention_blocks, "

@@ -23,6 +23,7 @@ import org.videoldm.nn.TimestepEmbedding;
  */
 public class SpatialVideoTransformer extends SpatialTransformer {
     private final boolean useSpatialContext;
+    private final boolean hasTimeContext;
     private final int channels;
     private final int maxTimeEmbedPeriod;
     private final List<VideoTransformerBlock> timeStack = new ArrayList<>();
@@ -43,6 +44,7 @@ public class SpatialVideoTransformer extends SpatialTransformer {
         this.channels = channels;
         this.maxTimeEmbedPeriod = maxTimeEmbedPeriod;
         Integer timeCtx = useSpatialContext ? contextDim : timeContextDim;
+        this.hasTimeContext = timeCtx != null;
         ModuleList ts = register("time_stack", new ModuleList(m));
         for (int d = 0; d < depth; d++) {
             timeStack.add(ts.add(d, new VideoTransformerBlock(m, inner, heads, dHead, timeCtx, ffIn, inner, disableSelfAttn, disableTemporalCrossattention)));
@@ -79,7 +81,9 @@ public class SpatialVideoTransformer extends SpatialTransformer {
     /** The temporal blocks' context, one row per video and spatial position ({@code (b s) M D}), or null. */
     private NDArray temporalContext(NDArray context, NDArray timeContext, long b, int frames, long spatial) {
         NDArray perVideo;
-        if (useSpatialContext) {
+        if (useSpatialContext && !hasTimeContext) {
+            return null; // an unconditional network (no context_dim): temporal attn2 attends to the tokens themselves
+        } else if (useSpatialContext) {
             if (context == null || context.getShape().dimension() != 3) {
                 throw new IllegalArgumentException("SpatialVideoTransformer: use_spatial_context needs a context [frames, tokens, dim], got "
                         + (context == null ? "none" : context.getShape()));
