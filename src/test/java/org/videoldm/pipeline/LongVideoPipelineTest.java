@@ -25,7 +25,7 @@ import org.videoldm.model.UNetConfig;
 import org.videoldm.model.UNetModel;
 import org.videoldm.model.UNetSurgery;
 import org.videoldm.model.VideoUNet;
-import org.videoldm.model.VideoUNetConfig;
+import org.videoldm.train.Scale;
 import org.videoldm.util.Progress;
 import org.videoldm.util.Seeds;
 
@@ -42,12 +42,14 @@ class LongVideoPipelineTest {
         Engine.getInstance().setRandomSeed(5);
         UNetConfig c = UNetConfig.fromJson(JsonParser.parseString("""
                 {"in_channels": 4, "model_channels": 32, "out_channels": 4, "num_res_blocks": 1, "attention_resolutions": [2],
-                 "channel_mult": [1, 2], "num_head_channels": 16, "context_dim": 16}""").getAsJsonObject());
+                 "channel_mult": [1, 2], "num_head_channels": 16}""").getAsJsonObject());
         // A prediction model as the stage builds it: a video UNet with 4 + 1 extra input channels, whose new
         // weights are made non-zero here so that the context matters.
-        unet = UNetSurgery.widenInput(manager, new VideoUNet(manager, VideoUNetConfig.svd(c)), 5);
+        unet = UNetSurgery.widenInput(manager, new VideoUNet(manager, Scale.TOY.videoUNet(c)), 5);
         NDArray w = unet.stateDict().get(UNetSurgery.INPUT_CONV + ".weight");
         w.set(new ai.djl.ndarray.index.NDIndex(":, 4:"), manager.randomNormal(new Shape(32, 5, 3, 3)).mul(0.3f));
+        NDArray out = unet.stateDict().get("out.2.weight"); // zero at initialisation: the output would not depend on anything
+        org.videoldm.io.StateDict.assign(out, manager.randomNormal(out.getShape()).mul(0.05f));
     }
 
     @AfterAll
