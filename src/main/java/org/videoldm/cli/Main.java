@@ -20,6 +20,8 @@ import picocli.CommandLine.Option;
             InspectCommand.class,
             BenchCommand.class,
             DecodeCommand.class,
+            TrainCommand.class,
+            GenerateCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -49,6 +49,8 @@ public final class SavedNetwork {
     public static final String KEY_CONDITIONING = "videoldm.conditioning";
     public static final String KEY_CARD = "videoldm.card";
     public static final String KEY_DTYPE = "videoldm.dtype";
+    /** Frame size in pixels the network was trained at, {@code HxW} (autoencoders). */
+    public static final String KEY_FRAME_SIZE = "videoldm.frame_size";
 
     /** Prefix of the discriminator's weights (the reference keeps it inside its loss module). */
     public static final String DISCRIMINATOR_PREFIX = "loss.discriminator.";
@@ -85,6 +87,10 @@ public final class SavedNetwork {
 
         public Meta conditioning(JsonObject conditioning) {
             return put(KEY_CONDITIONING, conditioning.toString());
+        }
+
+        public Meta frameSize(int height, int width) {
+            return put(KEY_FRAME_SIZE, height + "x" + width);
         }
 
         public Meta card(JsonObject card) {
@@ -303,6 +309,16 @@ public final class SavedNetwork {
     public OptionalInt frames() {
         String v = metadata.get(KEY_FRAMES);
         return v == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(v));
+    }
+
+    /** Frame {height, width} in pixels, or null if not recorded. */
+    public int[] frameSize() {
+        String v = metadata.get(KEY_FRAME_SIZE);
+        if (v == null) {
+            return null;
+        }
+        String[] hw = v.split("x");
+        return new int[] {Integer.parseInt(hw[0].trim()), Integer.parseInt(hw[1].trim())};
     }
 
     /** What concatenated / vector inputs mean, or null. */

@@ -1,0 +1,158 @@
+package org.videoldm.cli;
+
+import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.videoldm.data.DataSources;
+import org.videoldm.data.FrameGrid;
+import org.videoldm.data.GifWriter;
+import org.videoldm.data.Mp4Writer;
+import org.videoldm.data.RgbFrame;
+import org.videoldm.model.SavedNetwork;
+import org.videoldm.pipeline.CheckpointFolder;
+import org.videoldm.pipeline.VideoLDMPipeline;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code videoldm generate}: driving videos from the shipped checkpoints (image LDM + temporal layers + temporal
+ * decoder), written as MP4 and GIF plus a PNG grid of all frames.
+ */
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = "Sample driving videos with the video LDM (image LDM + temporal layers) and decode them with the temporal decoder; "
+                + "writes video_NN.mp4, video_NN.gif and grid.png to --out.")
+public final class GenerateCommand implements Callable<Integer> {
+    @Option(names = "--checkpoints", paramLabel = "DIR", description = "Folder of trained networks (default: checkpoints/toy of the project).")
+    Path checkpoints;
+
+    @Option(names = "--videos", defaultValue = "2", description = "Number of videos (default: ${DEFAULT-VALUE}).")
+    int videos;
+
+    @Option(names = "--frames", description = "Frames per video (default: the clip length the video LDM was trained on).")
+    Integer frames;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Video i uses a seed derived from (seed, i) (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--steps", defaultValue = "30", description = "Sampler steps (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--sampler", defaultValue = "heun", description = "euler, heun, dpmpp2m, ddim or ancestral (default: ${DEFAULT-VALUE}).")
+    String sampler;
+
+    @Option(names = "--guidance", description = "Context guidance scale of --long's prediction model (the video LDM itself is unconditional).")
+    Double guidance;
+
+    @Option(names = "--decoder", defaultValue = "temporal", description = "temporal (fine-tuned video decoder) or image (per-frame decoder); default: ${DEFAULT-VALUE}.")
+    String decoder;
+
+    @Option(names = "--model", defaultValue = "video", description = "video (video LDM) or image (image LDM, every frame independent: the paper's baseline); "
+            + "default: ${DEFAULT-VALUE}.")
+    String model;
+
+    @Option(names = "--decode-chunk", description = "Frames the temporal decoder sees at once (default: the trained clip length).")
+    Integer chunk;
+
+    @Option(names = "--fps", description = "Frame rate of the written videos (default: the rate the models were trained at).")
+    Double fps;
+
+    @Option(names = "--long", paramLabel = "N", description = "Roll out N frames with the prediction model (needs prediction.safetensors).")
+    Integer longFrames;
+
+    @Option(names = "--out", defaultValue = "out", paramLabel = "DIR", description = "Output folder (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Override
+    public Integer call() {
+        Path dir = checkpoints != null ? checkpoints : DataSources.projectRoot().resolve(CheckpointFolder.SHIPPED_TOY);
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("checkpoints folder " + dir + " does not exist: run notebooks 01-03 or `./videoldm train ...` to create it");
+        }
+        CheckpointFolder folder = CheckpointFolder.of(dir);
+        if (videos < 1) {
+            throw new IllegalArgumentException("--videos must be at least 1, got " + videos);
+        }
+        VideoLDMPipeline.Model which = switch (model.toLowerCase(Locale.ROOT)) {
+            case "video" -> VideoLDMPipeline.Model.VIDEO_LDM;
+            case "image" -> VideoLDMPipeline.Model.IMAGE_LDM_PER_FRAME;
+            default -> throw new IllegalArgumentException("--model must be video or image, got '" + model + "'");
+        };
+        VideoLDMPipeline.DecoderChoice dec = VideoLDMPipeline.DecoderChoice.parse(decoder);
+        VideoLDMPipeline.Options options = new VideoLDMPipeline.Options(sampler, steps, seed);
+        if (longFrames != null) {
+            folder.require(CheckpointFolder.PREDICTION);
+            throw new IllegalArgumentException("--long: long rollouts with the prediction model are not available in this build");
+        }
+        if (guidance != null) {
+            throw new IllegalArgumentException("--guidance applies only with --long (context guidance of the prediction model): "
+                    + "the image and video LDMs are unconditional");
+        }
+        // fail before any work when a required network is missing
+        folder.require(CheckpointFolder.AUTOENCODER);
+        folder.require(which == VideoLDMPipeline.Model.VIDEO_LDM ? CheckpointFolder.VIDEO_LDM : CheckpointFolder.IMAGE_LDM);
+        if (dec == VideoLDMPipeline.DecoderChoice.TEMPORAL) {
+            folder.require(CheckpointFolder.VIDEO_DECODER);
+        }
+        try (NDManager m = NDManager.newBaseManager()) {
+            VideoLDMPipeline p = VideoLDMPipeline.load(dir, m);
+            int[] size = frameSize(folder);
+            int t = frames != null ? frames : p.trainedFrames();
+            double rate = fps != null ? fps : trainedFps(folder);
+            long t0 = System.nanoTime();
+            List<List<RgbFrame>> result = p.generate(m, which, videos, t, size[0], size[1], options, dec, chunk != null ? chunk : p.trainedFrames(), null);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            Files.createDirectories(out);
+            for (int v = 0; v < result.size(); v++) {
+                String base = String.format(Locale.ROOT, "video_%02d", v);
+                Mp4Writer.write(out.resolve(base + ".mp4"), result.get(v), rate);
+                GifWriter.write(out.resolve(base + ".gif"), result.get(v), rate);
+                System.out.printf(Locale.ROOT, "wrote %s and %s (%d frames of %dx%d (HxW) at %s fps)%n", out.resolve(base + ".mp4"), out.resolve(base + ".gif"),
+                        t, size[0], size[1], formatFps(rate));
+            }
+            FrameGrid.writePng(out.resolve("grid.png"), result);
+            System.out.printf(Locale.ROOT, "wrote %s (rows: videos, columns: frames)%n", out.resolve("grid.png"));
+            System.out.printf(Locale.ROOT, "%d video(s) of %d frames with the %s, %s %d steps, %s decoder, seed %d, in %.1f s%n", videos, t,
+                    which == VideoLDMPipeline.Model.VIDEO_LDM ? "video LDM" : "image LDM (independent frames)", sampler, steps,
+                    dec.name().toLowerCase(Locale.ROOT), seed, seconds);
+            return 0;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(out + ": cannot write: " + e.getMessage(), e);
+        }
+    }
+
+    /** Frame {height, width} the autoencoder was trained at. */
+    private static int[] frameSize(CheckpointFolder folder) {
+        java.util.Map<String, String> meta = SavedNetwork.metadata(folder.network(CheckpointFolder.AUTOENCODER));
+        String v = meta.get(SavedNetwork.KEY_FRAME_SIZE);
+        if (v == null) {
+            throw new IllegalArgumentException(folder.network(CheckpointFolder.AUTOENCODER) + ": no " + SavedNetwork.KEY_FRAME_SIZE + " in its metadata");
+        }
+        String[] hw = v.split("x");
+        return new int[] {Integer.parseInt(hw[0]), Integer.parseInt(hw[1])};
+    }
+
+    /** The clip rate of the video LDM's training data (its card), else 5 fps. */
+    private static double trainedFps(CheckpointFolder folder) {
+        for (String name : new String[] {CheckpointFolder.VIDEO_LDM, CheckpointFolder.VIDEO_DECODER}) {
+            if (folder.has(name)) {
+                String card = SavedNetwork.metadata(folder.network(name)).get(SavedNetwork.KEY_CARD);
+                if (card != null) {
+                    JsonObject data = com.google.gson.JsonParser.parseString(card).getAsJsonObject().getAsJsonObject("data");
+                    if (data != null && data.has("fps") && data.get("fps").getAsDouble() > 0) {
+                        return data.get("fps").getAsDouble();
+                    }
+                }
+            }
+        }
+        return 5;
+    }
+
+    private static String formatFps(double fps) {
+        return fps == Math.rint(fps) ? Long.toString((long) fps) : String.format(Locale.ROOT, "%.3g", fps);
+    }
+
+}

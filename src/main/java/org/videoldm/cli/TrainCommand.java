@@ -1,0 +1,18 @@
+package org.videoldm.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code videoldm train STAGE}: the paper's training stages, resumable from {@code runs/<stage>/}. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train a stage of Video LDM (resumes from runs/<stage>/ when a checkpoint is there) and export NAME.safetensors + NAME.md "
+                + "to --out. Order: autoencoder, image-ldm, temporal, decoder.",
+        subcommands = {TrainAutoencoderCommand.class, TrainImageLdmCommand.class, TrainTemporalCommand.class, TrainDecoderCommand.class})
+public final class TrainCommand implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

@@ -1,0 +1,95 @@
+package org.videoldm.pipeline;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The layout of a folder of trained networks (the shipped {@code checkpoints/toy/}, or a training run's output):
+ * {@code NAME.safetensors} ({@link org.videoldm.model.SavedNetwork}) with its model card {@code NAME.md}, one per
+ * network of the paper's pipeline.
+ */
+public final class CheckpointFolder {
+    public static final String AUTOENCODER = "autoencoder";
+    public static final String IMAGE_LDM = "image_ldm";
+    public static final String VIDEO_LDM = "video_ldm";
+    public static final String VIDEO_DECODER = "video_decoder";
+    public static final String PREDICTION = "prediction";
+    public static final String INTERPOLATION = "interpolation";
+    public static final String UPSAMPLER_IMAGE = "upsampler_image";
+    public static final String UPSAMPLER_VIDEO = "upsampler_video";
+
+    /** Where the shipped toy networks live, relative to the project root. */
+    public static final String SHIPPED_TOY = "checkpoints/toy";
+
+    /** How each network is made, for error messages. */
+    private static final Map<String, String> HOW = Map.of(
+            AUTOENCODER, "./videoldm train autoencoder",
+            IMAGE_LDM, "./videoldm train image-ldm",
+            VIDEO_LDM, "./videoldm train temporal",
+            VIDEO_DECODER, "./videoldm train decoder",
+            PREDICTION, "./videoldm train prediction",
+            INTERPOLATION, "./videoldm train interpolation",
+            UPSAMPLER_IMAGE, "./videoldm train upsampler",
+            UPSAMPLER_VIDEO, "./videoldm train upsampler");
+
+    private final Path dir;
+
+    private CheckpointFolder(Path dir) {
+        this.dir = dir;
+    }
+
+    public static CheckpointFolder of(Path dir) {
+        return new CheckpointFolder(dir);
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path network(String name) {
+        return dir.resolve(name + ".safetensors");
+    }
+
+    public Path card(String name) {
+        return dir.resolve(name + ".md");
+    }
+
+    public boolean has(String name) {
+        return Files.isRegularFile(network(name));
+    }
+
+    /** The network's file, or an error saying which file is missing and how to make it. */
+    public Path require(String name) {
+        Path p = network(name);
+        if (!Files.isRegularFile(p)) {
+            throw new MissingCheckpointException(name, p, missingMessage(name, p));
+        }
+        return p;
+    }
+
+    static String missingMessage(String name, Path p) {
+        String how = HOW.getOrDefault(name, "./videoldm train ...");
+        return "checkpoint " + p + " is missing: run notebooks 01-03 or `" + how + " --out " + p.getParent() + "` to create it";
+    }
+
+    /** A network file that is not there. */
+    public static final class MissingCheckpointException extends IllegalArgumentException {
+        private final String name;
+        private final transient Path path;
+
+        public MissingCheckpointException(String name, Path path, String message) {
+            super(message);
+            this.name = name;
+            this.path = path;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        public Path path() {
+            return path;
+        }
+    }
+}

@@ -1,0 +1,302 @@
+package org.videoldm.pipeline;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.IntConsumer;
+import org.videoldm.data.RgbFrame;
+import org.videoldm.data.VideoTensors;
+import org.videoldm.diffusion.Conditioning;
+import org.videoldm.diffusion.DenoiseFunction;
+import org.videoldm.diffusion.Denoiser;
+import org.videoldm.diffusion.DiffusionSampler;
+import org.videoldm.diffusion.OpenAIWrapper;
+import org.videoldm.diffusion.SamplerCallback;
+import org.videoldm.diffusion.SamplerStep;
+import org.videoldm.model.SavedNetwork;
+import org.videoldm.model.UNetModel;
+import org.videoldm.model.VideoUNet;
+import org.videoldm.model.autoencoder.AutoencoderKL;
+import org.videoldm.nn.Ops;
+import org.videoldm.util.Progress;
+import org.videoldm.util.Seeds;
+
+/**
+ * Video LDM's sampling pipeline on the networks of a checkpoints folder: the image LDM sampling every frame on its
+ * own (the paper's "image LDM per frame" baseline) or the video LDM sampling whole clips (image LDM + temporal
+ * layers), then decoding with the image decoder frame by frame or with the fine-tuned temporal decoder a chunk of
+ * frames at a time. Results are uint8 frames for {@code data.Mp4Writer}, {@code GifWriter}, {@code FrameGrid} and
+ * {@code notebook.VideoHtml}.
+ *
+ * <p>Each video is sampled from its own seed derived from (seed, video index), so video i is the same whether one or
+ * ten are asked for. Our toy models are unconditional: guidance does not apply to them.
+ */
+public final class VideoLDMPipeline {
+    /** Which decoder turns latents into frames. */
+    public enum DecoderChoice {
+        /** The fine-tuned temporal decoder ({@code video_decoder}). */
+        TEMPORAL,
+        /** The image autoencoder's decoder, frame by frame. */
+        IMAGE;
+
+        public static DecoderChoice parse(String s) {
+            return switch (s.toLowerCase(Locale.ROOT)) {
+                case "temporal", "video" -> TEMPORAL;
+                case "image", "frame" -> IMAGE;
+                default -> throw new IllegalArgumentException("decoder must be temporal or image, got '" + s + "'");
+            };
+        }
+    }
+
+    /**
+     * How to sample.
+     *
+     * @param sampler one of {@link Samplers#NAMES}
+     * @param steps sampler steps
+     * @param seed base seed; video i uses a seed derived from (seed, i)
+     */
+    public record Options(String sampler, int steps, long seed) {
+        public Options {
+            if (steps < 1) {
+                throw new IllegalArgumentException("sampling: steps must be at least 1, got " + steps);
+            }
+            Samplers.create(sampler, 1, null);
+        }
+
+        /** Heun, 30 steps, seed 0. */
+        public static Options defaults() {
+            return new Options("heun", 30, 0);
+        }
+
+        public Options withSampler(String s) {
+            return new Options(s, steps, seed);
+        }
+
+        public Options withSteps(int n) {
+            return new Options(sampler, n, seed);
+        }
+
+        public Options withSeed(long s) {
+            return new Options(sampler, steps, s);
+        }
+    }
+
+    private final FirstStage imageFirstStage;
+    private final FirstStage temporalFirstStage;
+    private final UNetModel imageLdm;
+    private final Denoiser imageDenoiser;
+    private final VideoUNet videoLdm;
+    private final Denoiser videoDenoiser;
+    private final int trainedFrames;
+    private Progress.Mode progress = Progress.Mode.AUTO;
+
+    /**
+     * From networks in memory (any of the samplers / decoders may be null if not needed).
+     *
+     * @param trainedFrames frames per clip the video LDM was trained on (the default video length)
+     */
+    public VideoLDMPipeline(FirstStage imageFirstStage, FirstStage temporalFirstStage, UNetModel imageLdm, Denoiser imageDenoiser,
+            VideoUNet videoLdm, Denoiser videoDenoiser, int trainedFrames) {
+        if (imageFirstStage == null) {
+            throw new IllegalArgumentException("pipeline: the image autoencoder is required");
+        }
+        this.imageFirstStage = imageFirstStage;
+        this.temporalFirstStage = temporalFirstStage;
+        this.imageLdm = imageLdm;
+        this.imageDenoiser = imageDenoiser;
+        this.videoLdm = videoLdm;
+        this.videoDenoiser = videoDenoiser;
+        this.trainedFrames = trainedFrames;
+    }
+
+    /**
+     * Loads {@code autoencoder} (required) and whichever of {@code image_ldm}, {@code video_ldm} and
+     * {@code video_decoder} the folder has; methods needing a missing one say which file to make.
+     */
+    public static VideoLDMPipeline load(Path dir, NDManager m) {
+        CheckpointFolder f = CheckpointFolder.of(dir);
+        SavedNetwork ae = SavedNetwork.load(f.require(CheckpointFolder.AUTOENCODER), m);
+        double scale = requireScale(ae);
+        FirstStage image = new FirstStage(ae.module(AutoencoderKL.class), scale, ae.path().getFileName().toString());
+        FirstStage temporal = null;
+        if (f.has(CheckpointFolder.VIDEO_DECODER)) {
+            SavedNetwork vd = SavedNetwork.load(f.network(CheckpointFolder.VIDEO_DECODER), m);
+            temporal = new FirstStage(vd.module(AutoencoderKL.class), vd.scaleFactor().orElse(scale), vd.path().getFileName().toString());
+        }
+        UNetModel imageLdm = null;
+        Denoiser imageDen = null;
+        if (f.has(CheckpointFolder.IMAGE_LDM)) {
+            SavedNetwork n = SavedNetwork.load(f.network(CheckpointFolder.IMAGE_LDM), m);
+            imageLdm = n.module(UNetModel.class);
+            imageDen = Denoisers.fromJson(n.denoiser());
+        }
+        VideoUNet videoLdm = null;
+        Denoiser videoDen = null;
+        int frames = 8;
+        if (f.has(CheckpointFolder.VIDEO_LDM)) {
+            SavedNetwork n = SavedNetwork.load(f.network(CheckpointFolder.VIDEO_LDM), m);
+            videoLdm = n.module(VideoUNet.class);
+            videoDen = Denoisers.fromJson(n.denoiser());
+            frames = n.frames().orElse(frames);
+        }
+        for (UNetModel u : new UNetModel[] {imageLdm, videoLdm}) {
+            if (u != null) {
+                u.setTrainable(k -> false);
+            }
+        }
+        ae.module().setTrainable(k -> false);
+        if (temporal != null) {
+            temporal.autoencoder().setTrainable(k -> false);
+        }
+        return new VideoLDMPipeline(image, temporal, imageLdm, imageDen, videoLdm, videoDen, frames);
+    }
+
+    private static double requireScale(SavedNetwork ae) {
+        return ae.scaleFactor().orElseThrow(() -> new IllegalArgumentException(ae.path() + ": no " + SavedNetwork.KEY_SCALE_FACTOR
+                + " in its metadata; the diffusion models need the latent scale factor the autoencoder stage measures"));
+    }
+
+    /** Progress of sampling and decoding (AUTO: a bar on a terminal, sparse lines elsewhere). */
+    public VideoLDMPipeline progress(Progress.Mode mode) {
+        this.progress = mode;
+        return this;
+    }
+
+    /** Frames per clip the video LDM was trained on. */
+    public int trainedFrames() {
+        return trainedFrames;
+    }
+
+    public boolean hasTemporalDecoder() {
+        return temporalFirstStage != null;
+    }
+
+    public FirstStage imageFirstStage() {
+        return imageFirstStage;
+    }
+
+    public FirstStage temporalFirstStage() {
+        return temporalFirstStage;
+    }
+
+    public UNetModel imageLdm() {
+        return imageLdm;
+    }
+
+    public VideoUNet videoLdm() {
+        return videoLdm;
+    }
+
+    /** Latent shape of one frame [C, h, w] (from the image autoencoder's configuration). */
+    public Shape latentShape(int height, int width) {
+        AutoencoderKL ae = imageFirstStage.autoencoder();
+        int f = ae.ddconfig().downFactor();
+        return new Shape(ae.embedDim(), height / f, width / f);
+    }
+
+    /**
+     * The "image LDM per frame" baseline: every frame of every video an independent image sample, scaled latents
+     * {@code [(videos frames), C, h, w]}.
+     */
+    public NDArray sampleImageFrames(NDManager m, int videos, int frames, Shape latent, Options o, SamplerCallback callback) {
+        if (imageLdm == null) {
+            throw new CheckpointFolder.MissingCheckpointException(CheckpointFolder.IMAGE_LDM, null,
+                    "the image LDM is not loaded: image_ldm.safetensors is missing (run notebook 01 or `./videoldm train image-ldm`)");
+        }
+        DenoiseFunction f = imageDenoiser.bind(new OpenAIWrapper(imageLdm));
+        return sampleVideos(m, videos, frames, latent, o, callback, f, Conditioning.none(), "image LDM");
+    }
+
+    /** Video LDM samples: {@code videos} clips of {@code frames} frames, scaled latents {@code [(videos frames), C, h, w]}. */
+    public NDArray sampleVideo(NDManager m, int videos, int frames, Shape latent, Options o, SamplerCallback callback) {
+        if (videoLdm == null) {
+            throw new CheckpointFolder.MissingCheckpointException(CheckpointFolder.VIDEO_LDM, null,
+                    "the video LDM is not loaded: video_ldm.safetensors is missing (run notebook 02 or `./videoldm train temporal`)");
+        }
+        DenoiseFunction f = videoDenoiser.bind(new OpenAIWrapper(videoLdm));
+        return sampleVideos(m, videos, frames, latent, o, callback, f, null, "video LDM");
+    }
+
+    private NDArray sampleVideos(NDManager m, int videos, int frames, Shape latent, Options o, SamplerCallback callback, DenoiseFunction f,
+            Conditioning imageCond, String what) {
+        if (videos < 1 || frames < 1) {
+            throw new IllegalArgumentException("sampling: need at least one video of one frame, got " + videos + " x " + frames);
+        }
+        DiffusionSampler sampler = Samplers.create(o.sampler(), o.steps(), null).progress(Progress.Mode.QUIET);
+        NDList out = new NDList();
+        try (Progress bar = Progress.start("sample " + what, (long) videos * o.steps(), 0, progress)) {
+            for (int v = 0; v < videos; v++) {
+                int video = v;
+                try (NDManager scope = m.newSubManager()) {
+                    Conditioning cond = imageCond != null ? imageCond : Conditioning.none().withVideo(frames, scope.zeros(new Shape(1, frames)));
+                    long[] dims = new long[latent.dimension() + 1];
+                    dims[0] = frames;
+                    System.arraycopy(latent.getShape(), 0, dims, 1, latent.dimension());
+                    NDArray x = sampler.sample(f, scope, new Shape(dims), cond, null, Seeds.derive(o.seed(), video), step -> {
+                        bar.update((long) video * o.steps() + step.index() + 1, String.format(Locale.ROOT, "video %d/%d sigma %.3g", video + 1, videos,
+                                step.nextSigma()));
+                        if (callback != null) {
+                            callback.onStep(new SamplerStep(video * o.steps() + step.index(), videos * o.steps(), step.sigma(), step.nextSigma(),
+                                    step.x(), step.denoised(), bar.throughput().iterationsPerSecond(), bar.throughput().etaSeconds()));
+                        }
+                    });
+                    x.attach(m);
+                    out.add(x);
+                }
+            }
+        }
+        return out.size() == 1 ? out.head() : Ops.cat(0, out.toArray(new NDArray[0]));
+    }
+
+    /**
+     * Scaled latents of videos with {@code frames} frames to pixels {@code [(b t), 3, H, W]}: with the temporal decoder
+     * {@code chunk} frames at a time, or with the image decoder frame by frame.
+     */
+    public NDArray decode(NDArray latents, int frames, DecoderChoice decoder, int chunk, IntConsumer progressFrames) {
+        FirstStage fs = firstStage(decoder);
+        long total = latents.getShape().get(0);
+        try (Progress bar = Progress.start("decode", total, 0, progress)) {
+            return fs.decode(latents, frames, chunk, done -> {
+                bar.update(done, null);
+                if (progressFrames != null) {
+                    progressFrames.accept(done);
+                }
+            });
+        }
+    }
+
+    private FirstStage firstStage(DecoderChoice decoder) {
+        if (decoder == DecoderChoice.IMAGE) {
+            return imageFirstStage;
+        }
+        if (temporalFirstStage == null) {
+            throw new CheckpointFolder.MissingCheckpointException(CheckpointFolder.VIDEO_DECODER, null,
+                    "the temporal decoder is not loaded: video_decoder.safetensors is missing (run notebook 03 or `./videoldm train decoder`), "
+                            + "or decode with the image decoder");
+        }
+        return temporalFirstStage;
+    }
+
+    /** Pixels {@code [(b t), 3, H, W]} in [-1, 1] to uint8 frames, one list per video. */
+    public static List<List<RgbFrame>> toFrames(NDArray pixels, int frames) {
+        return VideoTensors.toFrames(pixels, frames);
+    }
+
+    /** Which sampler a generation uses. */
+    public enum Model { VIDEO_LDM, IMAGE_LDM_PER_FRAME }
+
+    /** Samples, decodes and converts in one call (the notebooks' and {@code generate}'s path). */
+    public List<List<RgbFrame>> generate(NDManager m, Model model, int videos, int frames, int height, int width, Options o, DecoderChoice decoder,
+            int chunk, SamplerCallback callback) {
+        try (NDManager scope = m.newSubManager()) {
+            Shape latent = latentShape(height, width);
+            NDArray z = model == Model.VIDEO_LDM ? sampleVideo(scope, videos, frames, latent, o, callback)
+                    : sampleImageFrames(scope, videos, frames, latent, o, callback);
+            return toFrames(decode(z, frames, decoder, chunk, null), frames);
+        }
+    }
+}

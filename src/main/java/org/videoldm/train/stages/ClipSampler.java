@@ -1,0 +1,42 @@
+package org.videoldm.train.stages;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.videoldm.data.Clip;
+import org.videoldm.data.ClipSource;
+import org.videoldm.train.DataOrder;
+import org.videoldm.train.StepContext;
+import org.videoldm.util.Seeds;
+
+/**
+ * Training clips for the pixel-space stages (autoencoder, decoder): shuffled epochs over the clips whose order and
+ * augmentation (crop, flip) are a function of (seed, step, micro-batch), so a resumed run sees the same clips.
+ * Decoded frames stay in the dataset's cache, so later epochs do not decode again.
+ */
+public final class ClipSampler {
+    private final ClipSource source;
+    private final DataOrder order;
+    private final long seed;
+    private final int accumulation;
+
+    public ClipSampler(ClipSource source, long seed, int accumulation) {
+        this.source = source;
+        this.order = new DataOrder(source.size(), seed);
+        this.seed = seed;
+        this.accumulation = accumulation;
+    }
+
+    public ClipSource source() {
+        return source;
+    }
+
+    /** The {@code count} clips of this micro-batch. */
+    public List<Clip> clips(StepContext ctx, int count) {
+        int[] idx = order.batch(ctx.step(), ctx.micro(), accumulation, count);
+        List<Clip> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            out.add(source.clip(idx[i], Seeds.derive(seed, 0xC11B, ctx.step(), ctx.micro(), i)));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,161 @@
+package org.videoldm.train.stages;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.videoldm.data.FrameGrid;
+import org.videoldm.data.LatentDataset;
+import org.videoldm.data.RgbFrame;
+import org.videoldm.diffusion.Conditioning;
+import org.videoldm.diffusion.Denoiser;
+import org.videoldm.diffusion.EDMScaling;
+import org.videoldm.model.SavedNetwork;
+import org.videoldm.model.UNetModel;
+import org.videoldm.model.autoencoder.AutoencoderKL;
+import org.videoldm.pipeline.CheckpointFolder;
+import org.videoldm.pipeline.Denoisers;
+import org.videoldm.pipeline.FirstStage;
+import org.videoldm.pipeline.VideoLDMPipeline;
+import org.videoldm.train.DiffusionLoss;
+import org.videoldm.train.DiffusionStage;
+import org.videoldm.train.EDMSampling;
+import org.videoldm.train.LossWeighting;
+import org.videoldm.train.ModelCard;
+import org.videoldm.train.RunMode;
+import org.videoldm.train.Scale;
+import org.videoldm.train.Trainer;
+import org.videoldm.train.TrainingListener;
+import org.videoldm.util.Progress;
+
+/**
+ * Image pre-training (paper Sec. 3): the unconditional latent diffusion UNet on single frames of the training clips,
+ * as latents of the autoencoder times its scale factor, with EDM preconditioning and loss weighting (sigma_data 0.5,
+ * log-normal training sigmas). Exports the EMA weights as {@code image_ldm.safetensors} and writes a grid of samples
+ * to the run folder.
+ */
+public final class ImageLDMTraining {
+    public static final String STAGE = "image_ldm";
+
+    /** Settings; {@code batch} counts frames (one per clip). */
+    public static final class Settings extends StageSettings<Settings> {
+        /** The autoencoder; default {@code autoencoder.safetensors} in the checkpoints folder. */
+        public Path autoencoder;
+        public double sigmaData = 0.5;
+        public double pMean = -1.2;
+        public double pStd = 1.2;
+        /** Mirror latents left-right at random. */
+        public boolean flip = true;
+        /** Samples in the preview grid after training (0: none). */
+        public int previewSamples;
+        public int previewSteps = 25;
+
+        Settings(Scale scale, RunMode mode) {
+            super(scale, mode);
+        }
+
+        public static Settings defaults(Scale scale, RunMode mode) {
+            Settings s = new Settings(scale, mode);
+            boolean toy = scale == Scale.TOY;
+            s.steps(toy ? 3000 : 200_000).batch(toy ? 32 : 64).lr(toy ? 3e-4 : 1e-4).warmup(toy ? 100 : 5000).emaDecay(toy ? 0.999 : 0.9999);
+            s.previewSamples = mode.samples(16);
+            s.previewSteps = mode == RunMode.SMOKE ? 2 : 25;
+            return s;
+        }
+
+        public static Settings defaults() {
+            return defaults(Scale.current(), RunMode.current());
+        }
+
+        public Settings autoencoder(Path v) { autoencoder = v; return this; }
+        public Settings sigmaData(double v) { sigmaData = v; return this; }
+        public Settings sigmaSampling(double mean, double std) { pMean = mean; pStd = std; return this; }
+        public Settings flip(boolean v) { flip = v; return this; }
+        public Settings previewSamples(int v) { previewSamples = v; return this; }
+        public Settings previewSteps(int v) { previewSteps = v; return this; }
+
+        public Path autoencoderOrDefault() {
+            return autoencoder != null ? autoencoder : CheckpointFolder.of(checkpointsOrDefault()).require(CheckpointFolder.AUTOENCODER);
+        }
+
+        @Override
+        public String stage() {
+            return STAGE;
+        }
+    }
+
+    private final Settings s;
+
+    public ImageLDMTraining(Settings settings) {
+        this.s = settings;
+    }
+
+    /** The denoiser the stage trains with. */
+    public static Denoiser denoiser(double sigmaData) {
+        return new Denoiser(new EDMScaling(sigmaData));
+    }
+
+    public StageResult run(TrainingListener listener) {
+        long t0 = System.nanoTime();
+        Path aePath = s.autoencoderOrDefault();
+        LatentCaching.Result cache = LatentCaching.ensure(s, aePath);
+        try (NDManager m = NDManager.newBaseManager(); LatentDataset latents = LatentDataset.open(cache.train())) {
+            Engine.getInstance().setRandomSeed((int) s.seed);
+            UNetModel unet = new UNetModel(m, s.scale.imageUNet());
+            unet.setTrainable(k -> true);
+            LatentBatches data = new LatentBatches(latents, s.seed, 1, s.flip);
+            Denoiser den = denoiser(s.sigmaData);
+            DiffusionStage stage = new DiffusionStage(new org.videoldm.diffusion.OpenAIWrapper(unet), den,
+                    new DiffusionLoss(new EDMSampling(s.pMean, s.pStd), LossWeighting.edm(s.sigmaData)),
+                    ctx -> new DiffusionStage.Batch(data.frames(ctx, s.batch), Conditioning.none(), null));
+            StageRuns.Timing timing;
+            try (Trainer<DiffusionStage.Batch> t = new Trainer<>(stage, StageRuns.trainerConfig(s))) {
+                StageRuns.resumeOrStart(t, s);
+                timing = StageRuns.runTo(t, s.steps, listener);
+                if (t.ema() != null) {
+                    t.ema().swapIn(unet); // the exported network and the previews use the averaged weights
+                }
+            }
+            unet.setTrainable(k -> false);
+            Path preview = s.previewSamples > 0 ? preview(m, aePath, cache.scaleFactor(), unet, den) : null;
+            Path csv = s.runDirOrDefault().resolve(StageRuns.LOSS_CSV);
+            double finalLoss = StageRuns.finalLoss(csv, 50);
+            Map<String, Double> metrics = new TreeMap<>();
+            metrics.put("scale_factor", cache.scaleFactor());
+            List<String> notes = new ArrayList<>();
+            notes.add("Unconditional; EDM preconditioning (sigma_data " + s.sigmaData + "), training sigmas log-normal(" + s.pMean + ", " + s.pStd
+                    + "); the weights are the EMA (decay " + s.emaDecay + ").");
+            notes.add("Sample with Euler/Heun on EDMDiscretization(0.002, 80, 7); latents are divided by the autoencoder's scale factor before decoding.");
+            ModelCard card = new ModelCard(CheckpointFolder.IMAGE_LDM, STAGE, cache.data(), List.of(StageRuns.fileName(aePath)), unet.config().toJson(),
+                    s.toJson(), unet.parameterCount(), unet.parameterCount(), s.steps, s.batch, "frames", s.seed, StageRuns.trainingSeconds(csv),
+                    ModelCard.Machine.current(), finalLoss, metrics, notes);
+            SavedNetwork.Meta meta = SavedNetwork.meta().denoiser(Denoisers.edm(s.sigmaData)).scaleFactor(cache.scaleFactor()).frames(1);
+            Path file = StageRuns.export(s, CheckpointFolder.IMAGE_LDM, unet, meta, card);
+            if (preview != null) {
+                System.err.println(STAGE + ": samples in " + preview);
+            }
+            return new StageResult(STAGE, file, s.outOrDefault().resolve(CheckpointFolder.IMAGE_LDM + ".md"), s.runDirOrDefault(), csv, s.steps,
+                    timing.steps(), finalLoss, timing.secondsPerStep(), (System.nanoTime() - t0) / 1e9, metrics);
+        }
+    }
+
+    /** A grid of samples (two rows) decoded with the image decoder, written to {@code samples.png} in the run folder. */
+    private Path preview(NDManager m, Path aePath, double scaleFactor, UNetModel unet, Denoiser den) {
+        try (NDManager scope = m.newSubManager()) {
+            AutoencoderKL ae = SavedNetwork.load(aePath, scope).module(AutoencoderKL.class);
+            VideoLDMPipeline p = new VideoLDMPipeline(new FirstStage(ae, scaleFactor, aePath.getFileName().toString()), null, unet, den, null, null, 1)
+                    .progress(s.progress == Progress.Mode.AUTO ? Progress.Mode.QUIET : s.progress);
+            int rows = s.previewSamples >= 4 ? 2 : 1;
+            int cols = (s.previewSamples + rows - 1) / rows;
+            List<List<RgbFrame>> grid = p.generate(scope, VideoLDMPipeline.Model.IMAGE_LDM_PER_FRAME, rows, cols, s.scale.height(), s.scale.width(),
+                    new VideoLDMPipeline.Options("heun", s.previewSteps, s.seed), VideoLDMPipeline.DecoderChoice.IMAGE, 16, null);
+            Path file = s.runDirOrDefault().resolve("samples.png");
+            FrameGrid.writePng(file, grid);
+            return file;
+        }
+    }
+}

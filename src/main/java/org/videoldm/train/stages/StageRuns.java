@@ -1,0 +1,121 @@
+package org.videoldm.train.stages;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.videoldm.data.ClipDataset;
+import org.videoldm.model.SavedNetwork;
+import org.videoldm.nn.Module;
+import org.videoldm.train.LossLog;
+import org.videoldm.train.ModelCard;
+import org.videoldm.train.Trainer;
+import org.videoldm.train.TrainerConfig;
+import org.videoldm.train.TrainingListener;
+
+/** What the training stages share: trainer set-up from settings, resume, timing, loss figures, data and export. */
+public final class StageRuns {
+    public static final String CHECKPOINT = "checkpoint.safetensors";
+    public static final String LOSS_CSV = "loss.csv";
+
+    private StageRuns() {}
+
+    /** Trainer settings from the stage settings: checkpoint and loss CSV in the run folder. */
+    public static TrainerConfig trainerConfig(StageSettings<?> s) {
+        Path run = s.runDirOrDefault();
+        return new TrainerConfig().lr(s.lr).warmupSteps(s.warmup).gradClip(s.gradClip).emaDecay(s.emaDecay).seed(s.seed)
+                .checkpoint(run.resolve(CHECKPOINT)).checkpointEvery(s.checkpointEvery).lossLog(run.resolve(LOSS_CSV)).progress(s.progress);
+    }
+
+    /** Continues from the run folder's checkpoint when asked and present; returns the step training starts at. */
+    public static long resumeOrStart(Trainer<?> t, StageSettings<?> s) {
+        if (s.resume && t.resumeIfExists()) {
+            System.err.printf(Locale.ROOT, "%s: resuming from %s at step %d of %d%n", s.stage(), s.runDirOrDefault().resolve(CHECKPOINT), t.step(), s.steps);
+        }
+        return t.step();
+    }
+
+    /** Steps taken and seconds spent by {@link #runTo}. */
+    public record Timing(long steps, double seconds) {
+        public double secondsPerStep() {
+            return steps == 0 ? Double.NaN : seconds / steps;
+        }
+    }
+
+    /** Trains until the trainer has taken {@code total} steps (nothing if it already has). */
+    public static Timing runTo(Trainer<?> t, long total, TrainingListener listener) {
+        long remaining = Math.max(0, total - t.step());
+        long t0 = System.nanoTime();
+        if (remaining > 0) {
+            t.run(remaining, listener);
+        }
+        return new Timing(remaining, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** Mean loss of the last {@code last} rows of a loss CSV (NaN if there is none). */
+    public static double finalLoss(Path csv, int last) {
+        if (csv == null || !Files.isRegularFile(csv)) {
+            return Double.NaN;
+        }
+        List<LossLog.Row> rows = LossLog.read(csv);
+        if (rows.isEmpty()) {
+            return Double.NaN;
+        }
+        return rows.subList(Math.max(0, rows.size() - last), rows.size()).stream().mapToDouble(LossLog.Row::loss).average().orElse(Double.NaN);
+    }
+
+    /** Training time in a loss CSV, summed over resumed runs (the elapsed column restarts with each run). */
+    public static double trainingSeconds(Path csv) {
+        if (csv == null || !Files.isRegularFile(csv)) {
+            return 0;
+        }
+        double total = 0;
+        double previous = 0;
+        for (LossLog.Row r : LossLog.read(csv)) {
+            if (r.elapsedSeconds() < previous) {
+                total += previous;
+            }
+            previous = r.elapsedSeconds();
+        }
+        return total + previous;
+    }
+
+    /** The data section of a model card; the spec is kept as given (relative to the project when inside it). */
+    public static ModelCard.Data dataCard(StageSettings<?> s, ClipDataset ds) {
+        int trainClips = ds.train().size();
+        String spec = s.data;
+        Path p = Path.of(spec);
+        if (p.isAbsolute()) {
+            try {
+                spec = s.projectRoot.toAbsolutePath().relativize(p).toString();
+            } catch (IllegalArgumentException e) {
+                spec = p.getFileName().toString();
+            }
+        }
+        return new ModelCard.Data(spec, ds.trainVideos().size(), trainClips, ds.validationVideos().size(), s.scale.height(), s.scale.width(),
+                s.scale.frames(), s.scale.targetFps());
+    }
+
+    /** The clip dataset of the settings' data at the settings' scale and seed. */
+    public static ClipDataset clips(StageSettings<?> s) {
+        ClipDataset ds = ClipDataset.scan(s.scale.clipOptions(s.seed), s.dataDir());
+        if (ds.train().size() == 0) {
+            throw new IllegalArgumentException("data '" + s.data + "': no training clips of " + s.scale.frames() + " frames (" + ds.summary().trim() + ")");
+        }
+        return ds;
+    }
+
+    /** Writes {@code NAME.safetensors} (with the card inside) and {@code NAME.md} into the output folder. */
+    public static Path export(StageSettings<?> s, String name, Module module, SavedNetwork.Meta meta, ModelCard card) {
+        Path out = s.outOrDefault();
+        Path file = out.resolve(name + ".safetensors");
+        SavedNetwork.save(file, module, meta.card(card.toJson()), s.float16);
+        card.writeMarkdown(out.resolve(name + ".md"));
+        return file;
+    }
+
+    /** The file name of a parent network, as cards list them. */
+    public static String fileName(Path p) {
+        return p.getFileName().toString();
+    }
+}

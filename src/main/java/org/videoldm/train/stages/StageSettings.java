@@ -1,0 +1,119 @@
+package org.videoldm.train.stages;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import com.google.gson.JsonSerializer;
+import java.nio.file.Path;
+import org.videoldm.data.DataSources;
+import org.videoldm.train.RunMode;
+import org.videoldm.train.Scale;
+import org.videoldm.util.Progress;
+
+/**
+ * What every training stage is told: the scale and run mode its defaults come from, the data, where the run keeps its
+ * resumable state ({@code runs/<stage>/}), where parent networks are read from and the trained one is written to,
+ * and the optimisation basics. Fields are public and the setters fluent, so a notebook overrides what it wants:
+ * {@code ImageLDMTraining.Settings.defaults(Scale.TOY, RunMode.FULL).steps(500).lr(1e-4)}.
+ *
+ * @param <S> the stage's own settings class
+ */
+public abstract class StageSettings<S extends StageSettings<S>> {
+    public final Scale scale;
+    public final RunMode mode;
+    /** {@code synthetic} or a folder of videos (see {@link DataSources#resolve}). */
+    public String data = DataSources.SYNTHETIC;
+    public Path projectRoot = DataSources.projectRoot();
+    /** The run folder (trainer checkpoint, loss CSV, previews); default {@code runs/<stage>} of the project. */
+    public Path runDir;
+    /** Where parent networks are read (autoencoder, image LDM, ...); default: the output folder. */
+    public Path checkpoints;
+    /** Where the trained network and its card are written; default {@code runs/checkpoints} of the project. */
+    public Path out;
+    /** Optimizer steps in total: a resumed run trains only the steps still missing. */
+    public long steps;
+    /** Samples per optimizer step (frames or clips, as the stage says). */
+    public int batch;
+    public double lr;
+    public long warmup;
+    /** EMA decay of the trained weights (0: none); exported networks carry the EMA weights. */
+    public double emaDecay;
+    public double gradClip = 1.0;
+    public long seed = 0;
+    public long checkpointEvery = 100;
+    /** Continue from the run folder's checkpoint if there is one; otherwise start afresh (overwriting it). */
+    public boolean resume = true;
+    /** Export float16 weights (half the size; they load back into float32 modules). */
+    public boolean float16 = true;
+    public transient Progress.Mode progress = Progress.Mode.AUTO;
+
+    protected StageSettings(Scale scale, RunMode mode) {
+        this.scale = scale;
+        this.mode = mode;
+    }
+
+    /** The stage's name: its run folder under {@code runs/} and its name on the command line. */
+    public abstract String stage();
+
+    @SuppressWarnings("unchecked")
+    protected S self() {
+        return (S) this;
+    }
+
+    public S data(String v) { data = v; return self(); }
+    public S projectRoot(Path v) { projectRoot = v; return self(); }
+    public S runDir(Path v) { runDir = v; return self(); }
+    public S checkpoints(Path v) { checkpoints = v; return self(); }
+    public S out(Path v) { out = v; return self(); }
+    /** Steps in total, cut to a handful in smoke mode. */
+    public S steps(long v) { steps = mode.steps(v); return self(); }
+    public S batch(int v) { batch = v; return self(); }
+    public S lr(double v) { lr = v; return self(); }
+    public S warmup(long v) { warmup = v; return self(); }
+    public S emaDecay(double v) { emaDecay = v; return self(); }
+    public S gradClip(double v) { gradClip = v; return self(); }
+    public S seed(long v) { seed = v; return self(); }
+    public S checkpointEvery(long v) { checkpointEvery = v; return self(); }
+    public S resume(boolean v) { resume = v; return self(); }
+    public S float16(boolean v) { float16 = v; return self(); }
+    public S progress(Progress.Mode v) { progress = v; return self(); }
+
+    public Path runDirOrDefault() {
+        return runDir != null ? runDir : projectRoot.resolve("runs").resolve(stage());
+    }
+
+    public Path outOrDefault() {
+        return out != null ? out : projectRoot.resolve("runs").resolve("checkpoints");
+    }
+
+    public Path checkpointsOrDefault() {
+        return checkpoints != null ? checkpoints : outOrDefault();
+    }
+
+    /** The data folder (rendering the synthetic set of this scale on first use). */
+    public Path dataDir() {
+        return DataSources.resolve(data, projectRoot, synthetic(scale));
+    }
+
+    /** The synthetic dataset of a scale: clips long enough for one clip of T frames at the scale's rate. */
+    public static DataSources.Synthetic synthetic(Scale scale) {
+        double step = org.videoldm.data.SyntheticDriving.FPS / scale.targetFps();
+        int span = (int) Math.ceil((scale.frames() - 1) * step) + 1;
+        return new DataSources.Synthetic(scale.syntheticClips(), span + (span % 2), scale.height(), scale.width(), 0);
+    }
+
+    private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues()
+            .registerTypeHierarchyAdapter(Path.class, (JsonSerializer<Path>) (p, t, c) -> new JsonPrimitive(p.toString()))
+            .create();
+
+    /** The settings as JSON (for model cards and run folders); project-specific paths are left out. */
+    public JsonObject toJson() {
+        JsonObject o = GSON.toJsonTree(this).getAsJsonObject();
+        o.remove("projectRoot");
+        o.remove("runDir");
+        o.remove("checkpoints");
+        o.remove("out");
+        return o;
+    }
+}

@@ -1,0 +1,187 @@
+package org.videoldm.train.stages;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.videoldm.data.FrameGrid;
+import org.videoldm.data.LatentDataset;
+import org.videoldm.data.RgbFrame;
+import org.videoldm.diffusion.Conditioning;
+import org.videoldm.diffusion.Denoiser;
+import org.videoldm.diffusion.OpenAIWrapper;
+import org.videoldm.model.SavedNetwork;
+import org.videoldm.model.UNetModel;
+import org.videoldm.model.VideoUNet;
+import org.videoldm.model.autoencoder.AutoencoderKL;
+import org.videoldm.pipeline.CheckpointFolder;
+import org.videoldm.pipeline.Denoisers;
+import org.videoldm.pipeline.FirstStage;
+import org.videoldm.pipeline.VideoLDMPipeline;
+import org.videoldm.temporal.TemporalParameters;
+import org.videoldm.train.DiffusionLoss;
+import org.videoldm.train.DiffusionStage;
+import org.videoldm.train.EDMSampling;
+import org.videoldm.train.LossWeighting;
+import org.videoldm.train.ModelCard;
+import org.videoldm.train.RunMode;
+import org.videoldm.train.Scale;
+import org.videoldm.train.Trainer;
+import org.videoldm.train.TrainingListener;
+import org.videoldm.util.Progress;
+
+/**
+ * Temporal alignment (paper Sec. 3.1): the trained image LDM becomes a video LDM ({@link VideoUNet#fromImage}: its
+ * weights, plus temporal attention and 3D convolution layers mixed in with a learned alpha per layer), the spatial
+ * layers are frozen, and only the temporal ones learn to denoise whole clips of cached latents (image_only_indicator
+ * zeros: every frame is part of a video). The same diffusion loss as image training, one sigma per clip.
+ *
+ * <p>alpha = sigmoid(mix_factor) of every layer is logged each step to {@code alpha.csv} in the run folder. Exports
+ * the EMA weights as {@code video_ldm.safetensors}, with a grid of sampled clips in the run folder.
+ */
+public final class TemporalAlignment {
+    public static final String STAGE = "temporal";
+    public static final String ALPHA_CSV = "alpha.csv";
+
+    /** Settings; {@code batch} counts clips of T frames. */
+    public static final class Settings extends StageSettings<Settings> {
+        public Path imageLdm;
+        public Path autoencoder;
+        public double sigmaData = 0.5;
+        public double pMean = -1.2;
+        public double pStd = 1.2;
+        public boolean flip = true;
+        /** Log alpha every this many steps. */
+        public int alphaEvery = 1;
+        public int previewVideos;
+        public int previewSteps = 25;
+
+        Settings(Scale scale, RunMode mode) {
+            super(scale, mode);
+        }
+
+        public static Settings defaults(Scale scale, RunMode mode) {
+            Settings s = new Settings(scale, mode);
+            boolean toy = scale == Scale.TOY;
+            s.steps(toy ? 800 : 100_000).batch(toy ? 2 : 8).lr(toy ? 3e-4 : 5e-5).warmup(toy ? 50 : 2000).emaDecay(toy ? 0.995 : 0.9999);
+            s.previewVideos = mode.samples(3);
+            s.previewSteps = mode == RunMode.SMOKE ? 2 : 25;
+            return s;
+        }
+
+        public static Settings defaults() {
+            return defaults(Scale.current(), RunMode.current());
+        }
+
+        public Settings imageLdm(Path v) { imageLdm = v; return this; }
+        public Settings autoencoder(Path v) { autoencoder = v; return this; }
+        public Settings sigmaSampling(double mean, double std) { pMean = mean; pStd = std; return this; }
+        public Settings flip(boolean v) { flip = v; return this; }
+        public Settings alphaEvery(int v) { alphaEvery = v; return this; }
+        public Settings previewVideos(int v) { previewVideos = v; return this; }
+        public Settings previewSteps(int v) { previewSteps = v; return this; }
+
+        public Path imageLdmOrDefault() {
+            return imageLdm != null ? imageLdm : CheckpointFolder.of(checkpointsOrDefault()).require(CheckpointFolder.IMAGE_LDM);
+        }
+
+        public Path autoencoderOrDefault() {
+            return autoencoder != null ? autoencoder : CheckpointFolder.of(checkpointsOrDefault()).require(CheckpointFolder.AUTOENCODER);
+        }
+
+        @Override
+        public String stage() {
+            return STAGE;
+        }
+    }
+
+    private final Settings s;
+
+    public TemporalAlignment(Settings settings) {
+        this.s = settings;
+    }
+
+    public StageResult run(TrainingListener listener) {
+        long t0 = System.nanoTime();
+        Path aePath = s.autoencoderOrDefault();
+        Path imagePath = s.imageLdmOrDefault();
+        LatentCaching.Result cache = LatentCaching.ensure(s, aePath);
+        try (NDManager m = NDManager.newBaseManager(); LatentDataset latents = LatentDataset.open(cache.train())) {
+            SavedNetwork image = SavedNetwork.load(imagePath, m);
+            UNetModel imageUnet = image.module(UNetModel.class);
+            Engine.getInstance().setRandomSeed((int) s.seed);
+            VideoUNet unet = VideoUNet.fromImage(m, imageUnet, s.scale.videoUNet(imageUnet.config()));
+            TemporalParameters.Report report = TemporalParameters.freezeSpatial(unet);
+            LatentBatches data = new LatentBatches(latents, s.seed, 1, s.flip);
+            int frames = data.frames();
+            Denoiser den = new Denoiser(new org.videoldm.diffusion.EDMScaling(s.sigmaData));
+            DiffusionStage stage = new DiffusionStage(new OpenAIWrapper(unet), den,
+                    new DiffusionLoss(new EDMSampling(s.pMean, s.pStd), LossWeighting.edm(s.sigmaData)),
+                    ctx -> new DiffusionStage.Batch(data.clips(ctx, s.batch),
+                            Conditioning.none().withVideo(frames, ctx.manager().zeros(new Shape(s.batch, frames))), null));
+            Path alphaCsv = s.runDirOrDefault().resolve(ALPHA_CSV);
+            StageRuns.Timing timing;
+            double[] alpha;
+            try (Trainer<DiffusionStage.Batch> t = new Trainer<>(stage, StageRuns.trainerConfig(s))) {
+                long start = StageRuns.resumeOrStart(t, s);
+                try (AlphaLog log = new AlphaLog(alphaCsv, unet, start)) {
+                    if (start == 0) {
+                        log.append(0);
+                    }
+                    timing = StageRuns.runTo(t, s.steps, (step, loss, lr, g, it, eta) -> {
+                        if (step % s.alphaEvery == 0) {
+                            log.append(step);
+                        }
+                        if (listener != null) {
+                            listener.onStep(step, loss, lr, g, it, eta);
+                        }
+                    });
+                    if (t.ema() != null) {
+                        t.ema().swapIn(unet);
+                    }
+                    alpha = log.alphas();
+                }
+            }
+            unet.setTrainable(k -> false);
+            Path preview = s.previewVideos > 0 ? preview(m, aePath, cache.scaleFactor(), unet, den, frames) : null;
+            Path csv = s.runDirOrDefault().resolve(StageRuns.LOSS_CSV);
+            double finalLoss = StageRuns.finalLoss(csv, 50);
+            Map<String, Double> metrics = new TreeMap<>();
+            metrics.put("alpha_mean", Arrays.stream(alpha).average().orElse(Double.NaN));
+            metrics.put("alpha_min", Arrays.stream(alpha).min().orElse(Double.NaN));
+            metrics.put("alpha_max", Arrays.stream(alpha).max().orElse(Double.NaN));
+            List<String> notes = new ArrayList<>();
+            notes.add("Spatial layers frozen from " + imagePath.getFileName() + " (" + String.format(java.util.Locale.ROOT, "%,d", report.spatialCount())
+                    + " parameters); temporal layers trained (EMA decay " + s.emaDecay + "); image_only_indicator zeros.");
+            notes.add("alpha = sigmoid(mix_factor) per layer (1: spatial only) over training: " + ALPHA_CSV + " in the run folder.");
+            ModelCard card = new ModelCard(CheckpointFolder.VIDEO_LDM, STAGE, cache.data(), List.of(StageRuns.fileName(imagePath), StageRuns.fileName(aePath)),
+                    unet.videoConfig().toJson(), s.toJson(), unet.parameterCount(), report.trainableCount(), s.steps, s.batch, "clips", s.seed,
+                    StageRuns.trainingSeconds(csv), ModelCard.Machine.current(), finalLoss, metrics, notes);
+            SavedNetwork.Meta meta = SavedNetwork.meta().denoiser(Denoisers.edm(s.sigmaData)).scaleFactor(cache.scaleFactor()).frames(frames);
+            Path file = StageRuns.export(s, CheckpointFolder.VIDEO_LDM, unet, meta, card);
+            if (preview != null) {
+                System.err.println(STAGE + ": samples in " + preview);
+            }
+            return new StageResult(STAGE, file, s.outOrDefault().resolve(CheckpointFolder.VIDEO_LDM + ".md"), s.runDirOrDefault(), csv, s.steps,
+                    timing.steps(), finalLoss, timing.secondsPerStep(), (System.nanoTime() - t0) / 1e9, metrics);
+        }
+    }
+
+    private Path preview(NDManager m, Path aePath, double scaleFactor, VideoUNet unet, Denoiser den, int frames) {
+        try (NDManager scope = m.newSubManager()) {
+            AutoencoderKL ae = SavedNetwork.load(aePath, scope).module(AutoencoderKL.class);
+            VideoLDMPipeline p = new VideoLDMPipeline(new FirstStage(ae, scaleFactor, aePath.getFileName().toString()), null, null, null, unet, den, frames)
+                    .progress(s.progress == Progress.Mode.AUTO ? Progress.Mode.QUIET : s.progress);
+            List<List<RgbFrame>> videos = p.generate(scope, VideoLDMPipeline.Model.VIDEO_LDM, s.previewVideos, frames, s.scale.height(), s.scale.width(),
+                    new VideoLDMPipeline.Options("heun", s.previewSteps, s.seed), VideoLDMPipeline.DecoderChoice.IMAGE, frames, null);
+            Path file = s.runDirOrDefault().resolve("samples.png");
+            FrameGrid.writePng(file, videos);
+            return file;
+        }
+    }
+}
