@@ -59,40 +59,44 @@ class LongVideoPipelineTest {
 
     static final Denoiser DENOISER = new Denoiser(new EDMScaling());
 
-    static LongVideoPipeline.Options options(double guidance) {
-        return LongVideoPipeline.Options.defaults().withSampling(new SamplingOptions(2, "euler", Progress.Mode.QUIET)).withContextGuidance(guidance);
+    static LongVideoPipeline.Options options(double guidance, long seed) {
+        return LongVideoPipeline.Options.defaults().withSampling(new VideoLDMPipeline.Options("euler", 2, seed)).withContextGuidance(guidance);
+    }
+
+    static LongVideoPipeline pipeline(org.videoldm.diffusion.DiffusionNetwork net) {
+        return new LongVideoPipeline(net, DENOISER, T, FRAME).progress(Progress.Mode.QUIET);
     }
 
     @Test
     void masksReachTheNetworkExactly() {
         try (NDManager m = manager.newSubManager()) {
             RecordingNetwork rec = new RecordingNetwork(new OpenAIWrapper(unet), m);
-            LongVideoPipeline p = new LongVideoPipeline(rec, DENOISER, T, FRAME);
+            LongVideoPipeline p = pipeline(rec);
             int videos = 2;
-            NDArray video = p.latents(m, videos, 8, 3, null, options(2.0), null, null);
+            NDArray video = p.latents(m, videos, 8, null, options(2.0, 3), null, null);
             assertEquals(new Shape(videos * 8L).addAll(FRAME), video.getShape());
             NDArray v = video.reshape(new Shape(videos, 8).addAll(FRAME));
             // Windows: frames 0-3 from nothing, then 4-5 and 6-7 each after the two frames before them.
-            assertEquals(3, p.windows(8, options(2.0), false));
+            assertEquals(3, p.windows(8, options(2.0, 3), false));
             List<RecordingNetwork.Call> calls = rec.calls;
-            assertEquals(2 * 3, calls.size(), "two Euler steps per window");
-            for (int c = 0; c < 2; c++) {
-                RecordingNetwork.Call first = calls.get(c);
-                assertEquals(videos * T, first.rows(), "the first window has no context, so no guidance batch");
-                assertEquals(0f, first.concat().abs().max().getFloat(), "nothing is given in the first window");
-            }
+            assertEquals(videos * 2 * 3, calls.size(), "two Euler steps per window, three windows per video");
             int[] contextStart = {2, 4};
-            for (int w = 1; w <= 2; w++) {
+            for (int b = 0; b < videos; b++) {
                 for (int c = 0; c < 2; c++) {
-                    RecordingNetwork.Call call = calls.get(2 * w + c);
-                    assertEquals(2L * videos * T, call.rows(), "context guidance: unconditional and conditional halves");
-                    NDArray uncond = call.concat().get("0:" + videos * T);
-                    NDArray cond = call.concat().get(videos * T + ":").reshape(new Shape(videos, T, 5, 8, 8));
-                    assertEquals(0f, uncond.abs().max().getFloat(), "the unconditional branch drops the context (S = 0)");
-                    for (int b = 0; b < videos; b++) {
+                    RecordingNetwork.Call first = calls.get(6 * b + c);
+                    assertEquals(T, first.rows(), "the first window has no context, so no guidance batch");
+                    assertEquals(0f, first.concat().abs().max().getFloat(), "nothing is given in the first window");
+                }
+                for (int w = 1; w <= 2; w++) {
+                    for (int c = 0; c < 2; c++) {
+                        RecordingNetwork.Call call = calls.get(6 * b + 2 * w + c);
+                        assertEquals(2L * T, call.rows(), "context guidance: unconditional and conditional halves");
+                        NDArray uncond = call.concat().get("0:" + T);
+                        NDArray cond = call.concat().get(T + ":");
+                        assertEquals(0f, uncond.abs().max().getFloat(), "the unconditional branch drops the context (S = 0)");
                         for (int t = 0; t < T; t++) {
                             float mask = t < 2 ? 1f : 0f;
-                            NDArray row = cond.get(b + "," + t);
+                            NDArray row = cond.get(t);
                             assertArrayEquals(manager.full(new Shape(1, 8, 8), mask).toFloatArray(), row.get("4:5").toFloatArray(), 0f);
                             NDArray expected = t < 2 ? v.get(b + "," + (contextStart[w - 1] + t)) : v.get(b + ",0").zerosLike();
                             assertArrayEquals(expected.toFloatArray(), row.get("0:4").toFloatArray(), 0f,
@@ -107,13 +111,14 @@ class LongVideoPipelineTest {
     @Test
     void firstWindowIsAPlainSampleWithTheSameSeed() {
         try (NDManager m = manager.newSubManager()) {
-            LongVideoPipeline p = new LongVideoPipeline(new OpenAIWrapper(unet), DENOISER, T, FRAME);
+            LongVideoPipeline p = pipeline(new OpenAIWrapper(unet));
             long seed = 42;
-            NDArray longVideo = p.latents(m, 1, 10, seed, null, options(3.0), null, null);
+            NDArray longVideo = p.latents(m, 2, 10, null, options(3.0, seed), null, null).get("10:");
             assertEquals(new Shape(10).addAll(FRAME), longVideo.getShape());
             Conditioning cond = Conditioning.none().withVideo(T, m.zeros(new Shape(1, T))).withConcat(ContextMask.none(m, 1, T, FRAME));
-            NDArray plain = options(3.0).sampling().sampler(new IdentityGuider())
-                    .sample(DENOISER.bind(new OpenAIWrapper(unet)), m, new Shape(T).addAll(FRAME), cond, null, Seeds.derive(seed, 0), null);
+            // Video 1 of the call: its seed is derived from (seed, 1), its first window's from that and 0.
+            NDArray plain = Samplers.create("euler", 2, null)
+                    .sample(DENOISER.bind(new OpenAIWrapper(unet)), m, new Shape(T).addAll(FRAME), cond, null, Seeds.derive(Seeds.derive(seed, 1), 0), null);
             assertArrayEquals(plain.toFloatArray(), longVideo.get("0:" + T).toFloatArray(), 0f);
             assertTrue(longVideo.get(T + ":").sub(longVideo.get("0:6")).abs().max().getFloat() > 0.01f, "later windows are new frames");
         }
@@ -126,10 +131,9 @@ class LongVideoPipelineTest {
             Conditioning cond = Conditioning.none().withVideo(T, m.zeros(new Shape(2, T))).withConcat(ContextMask.fromContext(context, 2, T));
             NDArray noise = m.randomNormal(new Shape(2 * T).addAll(FRAME));
             var den = DENOISER.bind(new OpenAIWrapper(unet));
-            SamplingOptions s = new SamplingOptions(3, "heun", Progress.Mode.QUIET);
-            NDArray none = s.sampler(new IdentityGuider()).sample(den, noise, cond, null);
-            NDArray one = s.sampler(new ContextGuider(1.0)).sample(den, noise, cond, null);
-            NDArray strong = s.sampler(new ContextGuider(3.0)).sample(den, noise, cond, null);
+            NDArray none = Samplers.create("heun", 3, new IdentityGuider()).progress(Progress.Mode.QUIET).sample(den, noise, cond, null);
+            NDArray one = Samplers.create("heun", 3, new ContextGuider(1.0)).progress(Progress.Mode.QUIET).sample(den, noise, cond, null);
+            NDArray strong = Samplers.create("heun", 3, new ContextGuider(3.0)).progress(Progress.Mode.QUIET).sample(den, noise, cond, null);
             float scale = none.abs().max().getFloat();
             assertTrue(one.sub(none).abs().max().getFloat() <= 1e-5f * scale, "scale 1 reproduces the conditional prediction");
             assertTrue(strong.sub(none).abs().max().getFloat() > 1e-2f * scale, "scale 3 pushes away from the context-free prediction");
@@ -139,10 +143,10 @@ class LongVideoPipelineTest {
     @Test
     void givenContextStartsTheVideo() {
         try (NDManager m = manager.newSubManager()) {
-            LongVideoPipeline p = new LongVideoPipeline(new OpenAIWrapper(unet), DENOISER, T, FRAME);
+            LongVideoPipeline p = pipeline(new OpenAIWrapper(unet));
             NDArray start = m.randomNormal(new Shape(2).addAll(FRAME));
             List<Integer> done = new ArrayList<>();
-            NDArray video = p.latents(m, 1, 7, 1, start, options(2.0), (w, d, n) -> done.add(d), null);
+            NDArray video = p.latents(m, 1, 7, start, options(2.0, 1), (w, d, n) -> done.add(d), null);
             assertEquals(new Shape(7).addAll(FRAME), video.getShape());
             assertArrayEquals(start.toFloatArray(), video.get("0:2").toFloatArray(), 0f);
             assertEquals(List.of(4, 6, 7), done);

@@ -48,7 +48,8 @@ class UpsamplerPipelineTest {
 
     static UpsamplerPipeline pipeline(RecordingNetwork rec) {
         return new UpsamplerPipeline(rec, new Denoiser(new EDMScaling()),
-                new ImageConcatWithNoiseAugmentation(NoiseAugmentation.sdUpscaler(350, 0), 8, 16), 1, FRAME);
+                new ImageConcatWithNoiseAugmentation(NoiseAugmentation.sdUpscaler(350, 0), 8, 16), 1, FRAME, 20, new int[] {16, 32})
+                .progress(Progress.Mode.QUIET);
     }
 
     @Test
@@ -57,26 +58,28 @@ class UpsamplerPipelineTest {
             RecordingNetwork rec = new RecordingNetwork(new OpenAIWrapper(unet), m);
             UpsamplerPipeline p = pipeline(rec);
             NDArray lowRes = m.randomUniform(-1f, 1f, new Shape(6, 3, 16, 32));
-            SamplingOptions s = new SamplingOptions(2, "euler", Progress.Mode.QUIET);
-            NDArray out = p.latents(m, lowRes, 3, 37, s, 5, null);
+            VideoLDMPipeline.Options s = new VideoLDMPipeline.Options("euler", 2, 5);
+            NDArray out = p.latents(m, lowRes, 3, 37, s, null);
             assertEquals(new Shape(6).addAll(FRAME), out.getShape());
-            assertEquals(2, rec.calls.size());
-            float[] levels = new float[6];
+            assertEquals(4, rec.calls.size(), "two videos of three frames, two Euler steps each");
+            float[] levels = new float[3];
             Arrays.fill(levels, 37f);
             // The 2x2 area average of the frames: the low-resolution image on the latent grid.
-            NDArray expected = lowRes.reshape(6, 3, 8, 2, 16, 2).mean(new int[] {5}).mean(new int[] {3});
-            for (RecordingNetwork.Call c : rec.calls) {
+            NDArray all = lowRes.reshape(6, 3, 8, 2, 16, 2).mean(new int[] {5}).mean(new int[] {3});
+            for (int k = 0; k < rec.calls.size(); k++) {
+                RecordingNetwork.Call c = rec.calls.get(k);
+                NDArray expected = all.get((k / 2) * 3 + ":" + (k / 2 + 1) * 3);
                 assertArrayEquals(levels, c.vector().toFloatArray(), 0f);
                 assertEquals(1, c.frames(), "the image upsampler treats frames independently");
                 // sqrt(abar_37) ~ 0.998, sqrt(1 - abar_37) ~ 0.06: close to the frames, but noised.
                 float err = c.concat().sub(expected).abs().max().getFloat();
                 assertTrue(err < 0.35f && err > 0.01f, "augmented conditioning off by " + err);
             }
-            NDArray clean = p.latents(m, lowRes, 3, 0, s, 5, null);
+            NDArray clean = p.latents(m, lowRes, 3, 0, s, null);
             assertEquals(new Shape(6).addAll(FRAME), clean.getShape());
-            float err0 = rec.calls.get(2).concat().sub(expected).abs().max().getFloat();
+            float err0 = rec.calls.get(4).concat().sub(all.get("0:3")).abs().max().getFloat();
             assertTrue(err0 < 0.06f, "level 0 leaves the frames almost clean, off by " + err0);
-            assertThrows(IllegalArgumentException.class, () -> p.latents(m, lowRes, 3, 350, s, 5, null));
+            assertThrows(IllegalArgumentException.class, () -> p.latents(m, lowRes, 3, 350, s, null));
         }
     }
 
@@ -86,10 +89,10 @@ class UpsamplerPipelineTest {
             // A trained class embedding makes the level matter; here random rows do.
             UpsamplerPipeline p = pipeline(new RecordingNetwork(new OpenAIWrapper(unet), m));
             NDArray lowRes = m.randomUniform(-1f, 1f, new Shape(2, 3, 16, 32));
-            SamplingOptions s = new SamplingOptions(2, "euler", Progress.Mode.QUIET);
-            NDArray a = p.latents(m, lowRes, 2, 10, s, 5, null);
-            NDArray b = p.latents(m, lowRes, 2, 10, s, 5, null);
-            NDArray c = p.latents(m, lowRes, 2, 200, s, 5, null);
+            VideoLDMPipeline.Options s = new VideoLDMPipeline.Options("euler", 2, 5);
+            NDArray a = p.latents(m, lowRes, 2, 10, s, null);
+            NDArray b = p.latents(m, lowRes, 2, 10, s, null);
+            NDArray c = p.latents(m, lowRes, 2, 200, s, null);
             assertArrayEquals(a.toFloatArray(), b.toFloatArray(), 0f, "same seed and level, same result");
             assertTrue(a.sub(c).abs().max().getFloat() > 1e-3f);
         }

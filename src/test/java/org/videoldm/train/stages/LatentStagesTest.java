@@ -1,4 +1,4 @@
-package org.videoldm.train;
+package org.videoldm.train.stages;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,7 +13,10 @@ import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,11 +27,19 @@ import org.videoldm.model.SavedNetwork;
 import org.videoldm.model.UNetModel;
 import org.videoldm.model.VideoUNet;
 import org.videoldm.nn.Module;
+import org.videoldm.train.DiffusionStage;
+import org.videoldm.train.RunMode;
+import org.videoldm.train.Scale;
+import org.videoldm.train.StepContext;
+import org.videoldm.train.Trainer;
+import org.videoldm.train.TrainerConfig;
+import org.videoldm.train.TrainingCheckpoint;
 import org.videoldm.util.Progress;
 
 /**
  * The prediction, interpolation and upsampler stages on tiny networks and four procedural clips: the loss on fixed
- * batches falls, only the intended layers move, and the exported network reloads with the trained outputs.
+ * batches falls, only the intended layers move, the masks and levels reach the network, and the exported network
+ * reloads with the trained outputs.
  */
 class LatentStagesTest {
     @TempDir
@@ -64,7 +75,7 @@ class LatentStagesTest {
     }
 
     static Map<String, float[]> weights(Module m) {
-        Map<String, float[]> out = new java.util.LinkedHashMap<>();
+        Map<String, float[]> out = new LinkedHashMap<>();
         m.stateDict().forEach((k, v) -> out.put(k, v.toFloatArray()));
         return out;
     }
@@ -73,40 +84,37 @@ class LatentStagesTest {
     static void sameOutputs(UNetModel a, UNetModel b, int frames, int extra, boolean labels) {
         try (NDManager m = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(3);
-            int videos = 2;
-            NDArray x = m.randomNormal(new Shape((long) videos * frames, 4 + extra, 8, 16));
-            NDArray t = m.randomUniform(-1f, 1f, new Shape((long) videos * frames));
-            NDArray y = labels ? m.create(new float[videos * frames]).add(17f) : null;
-            NDArray ind = frames > 1 ? m.zeros(new Shape(videos, frames)) : null;
-            NDArray ya = a.forward(x, t, null, y, frames, ind, null);
-            NDArray yb = b.forward(x, t, null, y, frames, ind, null);
-            assertArrayEquals(ya.toFloatArray(), yb.toFloatArray(), 0f);
+            NDArray x = m.randomNormal(new Shape(frames, 4 + extra, 16, 32));
+            NDArray t = m.randomUniform(-1f, 1f, new Shape(frames));
+            NDArray y = labels ? m.zeros(new Shape(frames)).add(17f) : null;
+            NDArray ind = frames > 1 ? m.zeros(new Shape(1, frames)) : null;
+            assertArrayEquals(a.forward(x, t, null, y, frames, ind, null).toFloatArray(), b.forward(x, t, null, y, frames, ind, null).toFloatArray(), 0f);
         }
     }
 
-    private void maskedStage(MaskedVideoTraining training, int frames) {
+    private <S extends MaskedVideoTraining.Settings<S>> void maskedStage(MaskedVideoTraining<S> training, int frames) {
         try (NDManager m = NDManager.newBaseManager(); MaskedVideoTraining.Data data = training.data(m)) {
-            assertEquals(frames, data.latents().clipShape().get(0));
+            assertEquals(frames, data.frames());
             VideoUNet net = training.network(m);
             assertEquals(9, net.config().in_channels());
-            lossFalls(training.stage(net, data.latents()), 6);
+            lossFalls(training.stage(net, data.latents()), 4);
         }
-        LatentStageResult r = training.run(null);
-        assertEquals(3, r.steps());
+        StageResult r = training.run(null);
+        assertEquals(2, r.steps());
         assertTrue(Double.isFinite(r.finalLoss()));
         assertTrue(Files.isRegularFile(r.card()));
+        assertTrue(Files.isRegularFile(r.runDir().resolve("samples.png")));
         try (NDManager m = NDManager.newBaseManager()) {
             SavedNetwork saved = SavedNetwork.load(r.network(), m);
             VideoUNet reloaded = saved.module(VideoUNet.class);
             VideoUNet trained = training.network(m);
             Map<String, float[]> parent = weights(trained);
-            TrainingCheckpoint.loadWeights(training.settings().runDir(training.name()).resolve("checkpoint.safetensors"), trained, false);
+            TrainingCheckpoint.loadWeights(r.runDir().resolve(StageRuns.CHECKPOINT), trained, false);
             sameOutputs(trained, reloaded, frames, 5, false);
             Map<String, float[]> after = weights(reloaded);
             for (String k : parent.keySet()) {
-                boolean same = Arrays.equals(parent.get(k), after.get(k));
                 if (!MaskedVideoTraining.trains(k)) {
-                    assertTrue(same, "frozen " + k + " changed");
+                    assertTrue(Arrays.equals(parent.get(k), after.get(k)), "frozen " + k + " changed");
                 }
             }
             assertFalse(Arrays.equals(parent.get("input_blocks.0.0.weight"), after.get("input_blocks.0.0.weight")), "the input conv learns");
@@ -120,12 +128,13 @@ class LatentStagesTest {
 
     @Test
     void predictionTrainsTemporalLayersAndInputConvAndExports() {
-        PredictionTraining p = new PredictionTraining(TinyParents.settings(root, 3, 1));
-        maskedStage(p, 4);
-        // What the network sees: S in {0, 1, 2} context frames per video through the stage's hook.
+        PredictionTraining p = new PredictionTraining(TinyParents.quiet(PredictionTraining.Settings.defaults(Scale.TOY, RunMode.FULL), root, 2, 1)
+                .previewVideos(1).previewSteps(1).previewFrames(10));
+        maskedStage(p, 8);
+        // What the network sees: S in {0, 1, 2} context frames per clip through the stage's hook.
         try (NDManager m = NDManager.newBaseManager(); MaskedVideoTraining.Data data = p.data(m)) {
             DiffusionStage stage = p.stage(p.network(m), data.latents());
-            java.util.Set<Integer> seen = new java.util.HashSet<>();
+            Set<Integer> seen = new HashSet<>();
             for (int step = 0; step < 12; step++) {
                 try (NDManager sm = m.newSubManager()) {
                     StepContext ctx = new StepContext(1, step, 0, sm);
@@ -133,16 +142,17 @@ class LatentStagesTest {
                     NDArray concat = stage.conditioning(b, ctx).concat();
                     int s = (int) concat.get(":, 4, 0, 0").sum().getFloat();
                     seen.add(s);
-                    assertArrayEquals(ContextMask.concat(b.latents(), 4, s).toFloatArray(), concat.toFloatArray(), 0f);
+                    assertArrayEquals(ContextMask.concat(b.latents(), 8, s).toFloatArray(), concat.toFloatArray(), 0f);
                 }
             }
-            assertEquals(java.util.Set.of(0, 1, 2), seen);
+            assertEquals(Set.of(0, 1, 2), seen);
         }
     }
 
     @Test
     void interpolationTrainsOnNineFrameWindowsWithKeyframesEveryFourth() {
-        InterpolationTraining i = new InterpolationTraining(TinyParents.settings(root, 3, 1));
+        InterpolationTraining i = new InterpolationTraining(TinyParents.quiet(InterpolationTraining.Settings.defaults(Scale.TOY, RunMode.FULL), root, 2, 1)
+                .previewVideos(1).previewSteps(1));
         maskedStage(i, 9);
         try (NDManager m = NDManager.newBaseManager(); MaskedVideoTraining.Data data = i.data(m)) {
             // The procedural clips are rendered at 10 fps, below 4 x 5 fps: the highest rate found is used.
@@ -160,9 +170,10 @@ class LatentStagesTest {
 
     @Test
     void upsamplerImageThenVideo() {
-        UpsamplerTraining u = new UpsamplerTraining(TinyParents.settings(root, 3, 4), TinyParents.settings(root, 3, 1));
+        UpsamplerTraining u = new UpsamplerTraining(TinyParents.quiet(UpsamplerTraining.Settings.defaults(Scale.TOY, RunMode.FULL), root, 2, 4)
+                .videoSteps(2).videoBatch(1).previewVideos(1).previewSteps(1));
         try (NDManager m = NDManager.newBaseManager(); UpsamplerTraining.Data data = u.data(m)) {
-            assertEquals(new Shape(4, 3, 8, 16), data.lowRes().clipShape());
+            assertEquals(new Shape(8, 3, 16, 32), data.lowRes().clipShape());
             UNetModel net = u.imageNetwork(m);
             assertEquals(7, net.config().in_channels());
             assertEquals("350", net.config().num_classes());
@@ -171,28 +182,30 @@ class LatentStagesTest {
                 StepContext ctx = new StepContext(1, 0, 0, sm);
                 DiffusionStage.Batch b = stage.batch(ctx);
                 Conditioning c = stage.conditioning(b, ctx);
-                assertEquals(new Shape(4, 3, 8, 16), c.concat().getShape());
+                assertEquals(new Shape(4, 3, 16, 32), c.concat().getShape());
                 float[] levels = c.vector().toFloatArray();
                 assertEquals(4, levels.length);
                 for (float l : levels) {
                     assertTrue(l >= 0 && l < 350 && l == Math.rint(l), "level " + l);
                 }
             }
-            lossFalls(stage, 6);
+            lossFalls(stage, 4);
         }
-        LatentStageResult image = u.runImage(null);
-        LatentStageResult video = u.runVideo(null);
+        StageResult image = u.runImage(null);
+        StageResult video = u.runVideo(null);
+        assertTrue(Double.isFinite(video.metrics().get("temporal_error_image_upsampler")));
+        assertTrue(Double.isFinite(video.metrics().get("temporal_error_video_upsampler")));
         try (NDManager m = NDManager.newBaseManager()) {
             UNetModel imageUp = SavedNetwork.load(image.network(), m).module(UNetModel.class);
             UNetModel trainedImage = u.imageNetwork(m);
-            TrainingCheckpoint.loadWeights(root.resolve("runs/upsampler_image/checkpoint.safetensors"), trainedImage, false);
+            TrainingCheckpoint.loadWeights(image.runDir().resolve(StageRuns.CHECKPOINT), trainedImage, false);
             sameOutputs(trainedImage, imageUp, 1, 3, true);
 
             SavedNetwork vs = SavedNetwork.load(video.network(), m);
             VideoUNet videoUp = vs.module(VideoUNet.class);
             VideoUNet trainedVideo = u.videoNetwork(m, imageUp);
-            TrainingCheckpoint.loadWeights(root.resolve("runs/upsampler_video/checkpoint.safetensors"), trainedVideo, false);
-            sameOutputs(trainedVideo, videoUp, 4, 3, true);
+            TrainingCheckpoint.loadWeights(video.runDir().resolve(StageRuns.CHECKPOINT), trainedVideo, false);
+            sameOutputs(trainedVideo, videoUp, 8, 3, true);
             // Spatial layers are the image upsampler's.
             assertArrayEquals(imageUp.stateDict().get("input_blocks.0.0.weight").toFloatArray(),
                     videoUp.stateDict().get("input_blocks.0.0.weight").toFloatArray(), 0f);

@@ -1,4 +1,4 @@
-package org.videoldm.train;
+package org.videoldm.train.stages;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -13,10 +13,11 @@ import org.videoldm.model.UNetModel;
 import org.videoldm.model.VideoUNet;
 import org.videoldm.model.autoencoder.AutoencoderKL;
 import org.videoldm.model.autoencoder.DDConfig;
+import org.videoldm.train.Scale;
 import org.videoldm.util.Progress;
 
 /**
- * Stand-ins for the base stages' outputs, small: an f = 4 autoencoder (32 x 64 frames to latents 4 x 8 x 16),
+ * Stand-ins for the base stages' outputs at toy frame size, small: an f = 4 autoencoder (latents 4 x 16 x 32),
  * an image UNet and a video UNet from it (32 channels, one level, no attention), and four procedural clips.
  */
 final class TinyParents {
@@ -38,17 +39,20 @@ final class TinyParents {
             // As if trained: with its zero-initialised output layer the network's output would not depend on anything.
             NDArray out = image.stateDict().get("out.2.weight");
             StateDict.assign(out, m.randomNormal(out.getShape()).mul(0.05f));
-            SavedNetwork.save(checkpoints.resolve("image_ldm.safetensors"), image, SavedNetwork.meta().denoiser(StageOutput.edmDenoiser()), false);
+            SavedNetwork.save(checkpoints.resolve("image_ldm.safetensors"), image, SavedNetwork.meta().denoiser(org.videoldm.pipeline.Denoisers.edm(0.5)), false);
             VideoUNet video = VideoUNet.fromImage(m, image, Scale.TOY.videoUNet(image.config()));
             SavedNetwork.save(checkpoints.resolve("video_ldm.safetensors"), video, SavedNetwork.meta().frames(8), false);
         }
         new SyntheticDriving(4, 16, 64, 128, 3).writeFolder(data, SyntheticDriving.Format.MP4, 1);
     }
 
-    /** Settings of a few-step run on those files: float32 export and no EMA, so the export is the trained state itself. */
-    static LatentStageSettings settings(Path root, long steps, int batch) {
-        return LatentStageSettings.of(Scale.TOY, RunMode.FULL, root, steps, batch, 1e-3).withData(root.resolve("data").toString())
-                .withFolders(root.resolve("checkpoints"), root.resolve("runs")).withFloat16(false).withEma(0).withWarmup(0)
-                .withProgress(Progress.Mode.QUIET).withClips(Scale.TOY.clipOptions(1).withSize(32, 64).withFrames(4));
+    /**
+     * Points stage settings at those files (parents in {@code root/checkpoints}, outputs in {@code root/out}, runs in
+     * {@code root/runs}) for a few-step run: float32 export and no EMA, so the export is the trained state itself.
+     */
+    static <S extends StageSettings<S>> S quiet(S s, Path root, long steps, int batch) {
+        return s.data(root.resolve("data").toString()).projectRoot(root).checkpoints(root.resolve("checkpoints")).out(root.resolve("out"))
+                .runDir(root.resolve("runs").resolve(s.stage())).steps(steps).batch(batch).lr(1e-3).warmup(0).emaDecay(0).float16(false)
+                .progress(Progress.Mode.QUIET);
     }
 }

@@ -1,4 +1,4 @@
-package org.videoldm.train;
+package org.videoldm.train.stages;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
+import org.videoldm.data.Clip;
 import org.videoldm.data.ClipDataset;
 import org.videoldm.data.ClipOptions;
 import org.videoldm.data.ClipSource;
@@ -22,19 +23,20 @@ import org.videoldm.data.VideoInfo;
 import org.videoldm.data.VideoReader;
 import org.videoldm.data.VideoScan;
 import org.videoldm.diffusion.ImageConcatWithNoiseAugmentation;
-import org.videoldm.model.autoencoder.AutoencoderKL;
+import org.videoldm.util.Seeds;
 
 /**
- * The encoded training clips a latent stage trains on: the clips of a video folder under given clip options,
- * encoded once into a {@link LatentCache} under the run folder and reused while the same data, options and
- * encoder are asked for (a fingerprint file records them; anything else rebuilds the cache).
+ * Latent caches of clips other than the base model's (those are {@link LatentCaching}'s): longer windows at a
+ * higher rate for the interpolation model, and the upsampler's latents with its low-resolution frames, clip for
+ * clip. A cache is made once under the run folder and reused while the same data, clip options and encoder are
+ * asked for (a fingerprint file records them; anything else rebuilds it).
  */
 public final class LatentClips {
     static final String FINGERPRINT = "fingerprint.txt";
 
     private LatentClips() {}
 
-    /** What a cache is of, for the reuse check and the model card. */
+    /** What a cache is of: the data folder, the clip options and which videos were used. */
     public record Source(Path dataDir, ClipOptions options, String videoFilter) {
         String fingerprint(LatentEncoder encoder) {
             return "data " + dataDir.toAbsolutePath().normalize() + "\noptions " + options + "\nvideos " + videoFilter + "\nencoder " + encoder.describe() + "\n";
@@ -46,7 +48,7 @@ public final class LatentClips {
         return VideoScan.scan(VideoReader.standard(), List.of(dataDir), System.err::println);
     }
 
-    /** The clip dataset a source describes; videos failing the filter are left out before the train/validation split. */
+    /** The clip dataset of a source; videos failing the filter are left out before the train/validation split. */
     public static ClipDataset dataset(Source source, VideoScan.Result scan, Predicate<VideoInfo> videos) {
         List<VideoScan.Entry> kept = new ArrayList<>();
         for (VideoScan.Entry e : scan.videos()) {
@@ -55,16 +57,40 @@ public final class LatentClips {
             }
         }
         if (kept.isEmpty()) {
-            throw new IllegalArgumentException(source.dataDir() + ": no usable videos (" + scan.videos().size() + " found, filter: " + source.videoFilter() + ")");
+            throw new IllegalArgumentException(source.dataDir() + ": no usable videos (" + scan.videos().size() + " found; " + source.videoFilter() + ")");
         }
-        return ClipDataset.of(source.options(), new VideoScan.Result(kept, scan.skipped()), VideoReader.standard(), System.err::println);
+        ClipDataset ds = ClipDataset.of(source.options(), new VideoScan.Result(kept, scan.skipped()), VideoReader.standard(), System.err::println);
+        if (ds.train().size() == 0) {
+            throw new IllegalArgumentException(source.dataDir() + ": no training clips of " + source.options().frames() + " frames (" + ds.summary().trim() + ")");
+        }
+        return ds;
+    }
+
+    /** Each clip with a crop and flip of its own, drawn from (seed, clip index): the cache keeps that one view. */
+    public static ClipSource perClipAugmentation(ClipSource source, long seed) {
+        return new ClipSource() {
+            @Override
+            public int size() {
+                return source.size();
+            }
+
+            @Override
+            public String clipId(int index) {
+                return source.clipId(index);
+            }
+
+            @Override
+            public Clip clip(int index, long augmentSeed) {
+                return source.clip(index, Seeds.derive(seed, 0xCAC4E, index));
+            }
+        };
     }
 
     /**
-     * Opens the cache in {@code dir}, encoding the training clips of {@code data} first unless a cache of the same
-     * fingerprint is there. The cache is written to a sibling folder and renamed into place.
+     * Opens the cache in {@code dir}, first encoding {@code clips} unless a cache of the same fingerprint is there.
+     * A new cache is written to a sibling folder and renamed into place.
      */
-    public static LatentDataset open(Path dir, Source source, ClipSource data, LatentEncoder encoder, NDManager manager) {
+    public static LatentDataset open(Path dir, Source source, ClipSource clips, LatentEncoder encoder, NDManager manager) {
         String fp = source.fingerprint(encoder);
         try {
             if (Files.isRegularFile(dir.resolve(FINGERPRINT)) && Files.readString(dir.resolve(FINGERPRINT)).equals(fp)
@@ -74,7 +100,7 @@ public final class LatentClips {
             Path parent = dir.toAbsolutePath().getParent();
             Files.createDirectories(parent);
             Path tmp = Files.createTempDirectory(parent, "." + dir.getFileName() + "-");
-            LatentCache.write(data, encoder, tmp, 64, 4, manager);
+            LatentCache.write(clips, encoder, tmp, 256, 4, manager);
             Files.writeString(tmp.resolve(FINGERPRINT), fp);
             if (Files.exists(dir)) {
                 deleteCache(dir);
@@ -87,10 +113,10 @@ public final class LatentClips {
     }
 
     private static void deleteCache(Path dir) throws IOException {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        try (Stream<Path> list = Files.list(dir)) {
+            for (Path p : list.toList()) {
                 String name = p.getFileName().toString();
-                if (!p.equals(dir) && !(name.startsWith("latents") || name.equals(FINGERPRINT))) {
+                if (!(name.startsWith("latents") || name.equals(FINGERPRINT))) {
                     throw new IOException("refusing to replace " + dir + ": it holds " + name + ", which is not part of a latent cache");
                 }
             }
@@ -100,26 +126,6 @@ public final class LatentClips {
                 Files.delete(p);
             }
         }
-    }
-
-    /** An autoencoder as the cache's encoder: the posterior's mode, unscaled; the scale factor is the checkpoint's. */
-    public static LatentEncoder encoder(AutoencoderKL autoencoder, float scaleFactor, String description) {
-        return new LatentEncoder() {
-            @Override
-            public NDArray encode(NDArray frames) {
-                return autoencoder.encode(frames).mode();
-            }
-
-            @Override
-            public float scaleFactor() {
-                return scaleFactor;
-            }
-
-            @Override
-            public String describe() {
-                return description;
-            }
-        };
     }
 
     /**
