@@ -361,6 +361,7 @@ public final class UpsamplerTraining {
         long t0 = System.nanoTime();
         try (NDManager m = NDManager.newBaseManager(); Data data = data(m)) {
             UNetModel net = imageNetwork(m);
+            long trainable = TemporalParameters.report(net).trainableCount();
             TrainerConfig cfg = trainerConfig("image", s.lr, s.warmup);
             StageRuns.Timing timing = train(net, imageStage(net, data), cfg, s.steps, listener);
             List<String> parents = new ArrayList<>();
@@ -374,7 +375,8 @@ public final class UpsamplerTraining {
             }
             parents.add(StageRuns.fileName(s.autoencoderOrDefault()));
             notes.add("One augmentation level per frame, uniform in 0.." + (MAX_NOISE_LEVEL - 1) + ". Exported weights: EMA (decay " + s.emaDecay + ").");
-            return export(CheckpointFolder.UPSAMPLER_IMAGE, net, data, cfg, s.steps, s.batch, "frames", parents, notes, new TreeMap<>(), timing, t0, false);
+            return export(CheckpointFolder.UPSAMPLER_IMAGE, net, trainable, data, cfg, s.steps, s.batch, "frames", parents, notes, new TreeMap<>(), timing, t0,
+                    false);
         }
     }
 
@@ -386,6 +388,7 @@ public final class UpsamplerTraining {
             UNetModel imageUp = SavedNetwork.load(imagePath, m).module(UNetModel.class);
             imageUp.setTrainable(k -> false);
             VideoUNet net = videoNetwork(m, imageUp);
+            long trainable = TemporalParameters.report(net).trainableCount();
             TrainerConfig cfg = trainerConfig("video", s.videoLr, s.videoWarmup);
             StageRuns.Timing timing = train(net, videoStage(net, data), cfg, s.videoSteps, listener);
             Path temporal = s.temporalParentOrNull();
@@ -404,7 +407,8 @@ public final class UpsamplerTraining {
                 notes.add("temporal_error: mean |(x̂(t+1) - x̂(t)) - (x(t+1) - x(t))| in [-1, 1] pixel units against the clips' own frames, over "
                         + Math.min(s.previewVideos, data.latents().size()) + " training clips upsampled at level " + DEFAULT_NOISE_LEVEL + ".");
             }
-            return export(CheckpointFolder.UPSAMPLER_VIDEO, net, data, cfg, s.videoSteps, s.videoBatch, "clips", parents, notes, metrics, timing, t0, true);
+            return export(CheckpointFolder.UPSAMPLER_VIDEO, net, trainable, data, cfg, s.videoSteps, s.videoBatch, "clips", parents, notes, metrics, timing,
+                    t0, true);
         }
     }
 
@@ -421,13 +425,13 @@ public final class UpsamplerTraining {
         }
     }
 
-    private StageResult export(String name, UNetModel net, Data data, TrainerConfig cfg, long steps, int batch, String unit, List<String> parents,
+    private StageResult export(String name, UNetModel net, long trainable, Data data, TrainerConfig cfg, long steps, int batch, String unit, List<String> parents,
             List<String> notes, Map<String, Double> metrics, StageRuns.Timing timing, long t0, boolean video) {
         Path csv = Path.of(cfg.lossLog);
         double finalLoss = StageRuns.finalLoss(csv, 50);
         JsonObject config = net instanceof VideoUNet v ? v.videoConfig().toJson() : net.config().toJson();
         ModelCard card = new ModelCard(name, STAGE, data.card(), parents, config, s.toJson(), net.parameterCount(),
-                TemporalParameters.report(net).trainableCount(), steps, batch, unit, s.seed, StageRuns.trainingSeconds(csv), ModelCard.Machine.current(),
+                trainable, steps, batch, unit, s.seed, StageRuns.trainingSeconds(csv), ModelCard.Machine.current(),
                 finalLoss, metrics, notes);
         SavedNetwork.Meta meta = SavedNetwork.meta().denoiser(Denoisers.edm(s.sigmaData)).scaleFactor(data.scaleFactor())
                 .conditioning(conditioningJson(data.options(), data.latents().clipShape()));
