@@ -209,6 +209,8 @@ class LatentStagesTest {
             // Spatial layers are the image upsampler's.
             assertArrayEquals(imageUp.stateDict().get("input_blocks.0.0.weight").toFloatArray(),
                     videoUp.stateDict().get("input_blocks.0.0.weight").toFloatArray(), 0f);
+            org.videoldm.train.ModelCard card = org.videoldm.train.ModelCard.fromJson(vs.card());
+            assertEquals(org.videoldm.temporal.TemporalParameters.report(videoUp).temporalCount(), card.trainableParameters(), "only temporal layers train");
             JsonObject cond = vs.conditioning();
             assertEquals(350, cond.getAsJsonObject("vector").get("max_noise_level").getAsInt());
             assertEquals(3, cond.getAsJsonObject("concat").get("channels").getAsInt());
