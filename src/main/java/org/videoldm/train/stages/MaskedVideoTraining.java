@@ -69,10 +69,10 @@ public abstract class MaskedVideoTraining<S extends MaskedVideoTraining.Settings
             super(scale, mode);
         }
 
-        /** Toy: {@code steps} steps of 2 clips at lr 2e-4 (warm-up 50, EMA 0.995); paper: the paper-like sizes, untested. */
+        /** Toy: {@code steps} steps of 2 clips at lr 3e-4 (warm-up 50, EMA 0.995); paper: the paper-like sizes, untested. */
         protected void defaults(long toySteps) {
             boolean toy = scale == Scale.TOY;
-            steps(toy ? toySteps : 100_000).batch(toy ? 2 : 8).lr(toy ? 2e-4 : 5e-5).warmup(toy ? 50 : 2000).emaDecay(toy ? 0.995 : 0.9999);
+            steps(toy ? toySteps : 100_000).batch(toy ? 2 : 8).lr(toy ? 3e-4 : 5e-5).warmup(toy ? 50 : 2000).emaDecay(toy ? 0.995 : 0.9999);
             previewVideos = mode.samples(2);
             previewSteps = mode == RunMode.SMOKE ? 2 : 25;
         }
