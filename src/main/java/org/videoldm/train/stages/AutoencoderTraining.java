@@ -70,7 +70,7 @@ public final class AutoencoderTraining {
             boolean toy = scale == Scale.TOY;
             s.cropHeight = toy ? 32 : 0;
             s.cropWidth = toy ? 64 : 0;
-            s.steps(toy ? 1000 : 200_000).batch(toy ? 16 : 8).lr(toy ? 2e-4 : 4.5e-5).warmup(toy ? 50 : 1000).emaDecay(0);
+            s.steps(toy ? 1200 : 200_000).batch(toy ? 16 : 8).lr(toy ? 2e-4 : 4.5e-5).warmup(toy ? 50 : 1000).emaDecay(0);
             s.scaleSamples = mode.samples(toy ? 256 : 4096) * (mode == RunMode.SMOKE ? 4 : 1);
             s.validationFrames = mode.samples(toy ? 32 : 256) * (mode == RunMode.SMOKE ? 4 : 1);
             return s;
@@ -103,7 +103,7 @@ public final class AutoencoderTraining {
     record Frames(NDArray pixels) {}
 
     /** The training step: reconstruction + weighted KL on frames. */
-    static final class Step implements TrainingStage<Frames> {
+    static final class AutoencoderStep implements TrainingStage<Frames> {
         private final AutoencoderKL ae;
         private final ClipSampler clips;
         private final int batch;
@@ -113,7 +113,7 @@ public final class AutoencoderTraining {
         private final int cropHeight;
         private final int cropWidth;
 
-        Step(AutoencoderKL ae, ClipSampler clips, int batch, double klWeight, Lpips lpips, double perceptualWeight, int cropHeight, int cropWidth) {
+        AutoencoderStep(AutoencoderKL ae, ClipSampler clips, int batch, double klWeight, Lpips lpips, double perceptualWeight, int cropHeight, int cropWidth) {
             this.ae = ae;
             this.clips = clips;
             this.batch = batch;
@@ -169,7 +169,7 @@ public final class AutoencoderTraining {
             AutoencoderKL ae = AutoencoderKL.fromJson(m, s.scale.autoencoderKwargs());
             ae.setTrainable(k -> true);
             Lpips lpips = Lpips.loadOrExplain(m, s.lpipsWeights, System.err);
-            Step step = new Step(ae, new ClipSampler(ds.train(), s.seed, 1), s.batch, s.klWeight, lpips, s.perceptualWeight,
+            AutoencoderStep step = new AutoencoderStep(ae, new ClipSampler(ds.train(), s.seed, 1), s.batch, s.klWeight, lpips, s.perceptualWeight,
                     s.cropHeight, s.cropWidth);
             StageRuns.Timing timing;
             try (Trainer<Frames> t = new Trainer<>(step, StageRuns.trainerConfig(s))) {

@@ -1,0 +1,72 @@
+package org.videoldm.train.stages;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.videoldm.data.ClipDataset;
+import org.videoldm.model.SavedNetwork;
+import org.videoldm.model.autoencoder.AutoencoderKL;
+import org.videoldm.train.LossLog;
+import org.videoldm.train.ModelCard;
+import org.videoldm.train.Scale;
+import org.videoldm.train.TrainingCheckpoint;
+
+class AutoencoderTrainingTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void lossFallsExportReloadsAndScaleFactorIsMeasured() throws Exception {
+        Path videos = StageFixtures.videos(dir);
+        AutoencoderTraining.Settings s = StageFixtures.quiet(AutoencoderTraining.Settings.defaults(Scale.TOY, StageFixtures.FULL), dir, videos)
+                .steps(20).batch(4).crop(16, 32).lr(2e-3).scaleSamples(8).validationFrames(8);
+        List<Double> losses = new ArrayList<>();
+        StageResult r = new AutoencoderTraining(s).run((step, loss, lr, g, it, eta) -> losses.add(loss));
+        assertEquals(20, losses.size());
+        assertTrue(losses.stream().allMatch(Double::isFinite), losses.toString());
+        double first = losses.subList(0, 5).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        double last = losses.subList(15, 20).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        assertTrue(last < 0.8 * first, "loss should fall over 20 steps: first five " + first + ", last five " + last);
+        assertEquals(20, LossLog.read(r.lossLog()).size());
+        assertEquals(20, r.stepsThisRun());
+
+        try (NDManager m = NDManager.newBaseManager()) {
+            SavedNetwork saved = SavedNetwork.load(r.network(), m);
+            AutoencoderKL ae = saved.module(AutoencoderKL.class);
+            // the exported weights are the trained ones: same outputs as the trainer's checkpoint
+            AutoencoderKL fromCheckpoint = AutoencoderKL.fromJson(m, Scale.TOY.autoencoderKwargs());
+            TrainingCheckpoint.loadWeights(r.runDir().resolve(StageRuns.CHECKPOINT), fromCheckpoint, false);
+            Engine.getInstance().setRandomSeed(5);
+            NDArray x = m.randomUniform(-1f, 1f, new Shape(2, 3, 64, 128));
+            assertArrayEquals(fromCheckpoint.decode(fromCheckpoint.encode(x).mode()).toFloatArray(), ae.decode(ae.encode(x).mode()).toFloatArray(), 0f);
+
+            // the scale factor is 1 / std of the latents of the training frames it names
+            ClipDataset ds = ClipDataset.scan(Scale.TOY.clipOptions(0), videos);
+            AutoencoderTraining.LatentStats stats = AutoencoderTraining.latentStats(ae, ds.train(), 8, 0, m);
+            assertEquals(stats.scaleFactor(), saved.scaleFactor().getAsDouble(), 1e-9);
+            assertEquals(1 / stats.std(), stats.scaleFactor(), 1e-12);
+            assertEquals(64, saved.frameSize()[0]);
+            ModelCard card = ModelCard.fromJson(saved.card());
+            assertEquals(20, card.steps());
+            assertEquals(5, card.data().videos());
+            assertEquals(1, card.data().validationVideos());
+            assertTrue(Files.readString(r.card()).contains("scale factor"));
+        }
+
+        // a finished run is only re-exported
+        StageResult again = new AutoencoderTraining(s).run(null);
+        assertEquals(0, again.stepsThisRun());
+        assertEquals(20, LossLog.read(again.lossLog()).size());
+    }
+}
