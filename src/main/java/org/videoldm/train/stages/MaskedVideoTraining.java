@@ -57,8 +57,12 @@ public abstract class MaskedVideoTraining<S extends MaskedVideoTraining.Settings
         /** The autoencoder whose latents the parent was trained on; default {@code autoencoder} of the checkpoints folder. */
         public Path autoencoder;
         public double sigmaData = 0.5;
-        public double pMean = -1.2;
-        public double pStd = 1.2;
+        /**
+         * Training sigmas log-normal(pMean, pStd), at the higher noise of temporal alignment: given frames decide what the
+         * others show at high noise, where a frame alone cannot (near the data they hardly matter).
+         */
+        public double pMean = 0.5;
+        public double pStd = 1.4;
         /** Mirror clips left-right at random. */
         public boolean flip = true;
         /** Videos in the preview after training (0: none). */
@@ -69,10 +73,10 @@ public abstract class MaskedVideoTraining<S extends MaskedVideoTraining.Settings
             super(scale, mode);
         }
 
-        /** Toy: {@code steps} steps of 2 clips at lr 3e-4 (warm-up 50, EMA 0.995); paper: the paper-like sizes, untested. */
+        /** Toy: {@code steps} steps of 2 clips at lr 5e-4 (warm-up 50, EMA 0.995), as temporal alignment; paper: untested. */
         protected void defaults(long toySteps) {
             boolean toy = scale == Scale.TOY;
-            steps(toy ? toySteps : 100_000).batch(toy ? 2 : 8).lr(toy ? 3e-4 : 5e-5).warmup(toy ? 50 : 2000).emaDecay(toy ? 0.995 : 0.9999);
+            steps(toy ? toySteps : 100_000).batch(toy ? 2 : 8).lr(toy ? 5e-4 : 5e-5).warmup(toy ? 50 : 2000).emaDecay(toy ? 0.995 : 0.9999);
             previewVideos = mode.samples(2);
             previewSteps = mode == RunMode.SMOKE ? 2 : 25;
         }

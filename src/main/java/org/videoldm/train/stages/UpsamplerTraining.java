@@ -90,8 +90,12 @@ public final class UpsamplerTraining {
         public double videoLr;
         public long videoWarmup;
         public double sigmaData = 0.5;
+        /** Training sigmas of the image upsampler, log-normal(pMean, pStd), as image pre-training. */
         public double pMean = -1.2;
         public double pStd = 1.2;
+        /** Training sigmas of the alignment, at the higher noise of temporal alignment, where frames must agree. */
+        public double videoPMean = 0.5;
+        public double videoPStd = 1.4;
         public boolean flip = true;
         public int previewVideos;
         public int previewSteps = 25;
@@ -104,7 +108,7 @@ public final class UpsamplerTraining {
             Settings s = new Settings(scale, mode);
             boolean toy = scale == Scale.TOY;
             s.steps(toy ? 1200 : 200_000).batch(toy ? 8 : 32).lr(toy ? 3e-4 : 5e-5).warmup(toy ? 50 : 2000).emaDecay(toy ? 0.995 : 0.9999);
-            s.videoSteps(toy ? 600 : 100_000).videoBatch(toy ? 2 : 8).videoLr(toy ? 3e-4 : 5e-5).videoWarmup(toy ? 50 : 2000);
+            s.videoSteps(toy ? 600 : 100_000).videoBatch(toy ? 2 : 8).videoLr(toy ? 5e-4 : 5e-5).videoWarmup(toy ? 50 : 2000);
             s.previewVideos = mode.samples(2);
             s.previewSteps = mode == RunMode.SMOKE ? 2 : 25;
             return s;
@@ -283,7 +287,8 @@ public final class UpsamplerTraining {
         int frames = data.frames();
         DataOrder order = new DataOrder(data.latents().size(), s.seed);
         int batch = s.videoBatch;
-        return new DiffusionStage(new OpenAIWrapper(net), denoiser(), new DiffusionLoss(new EDMSampling(s.pMean, s.pStd), LossWeighting.edm(s.sigmaData)),
+        return new DiffusionStage(new OpenAIWrapper(net), denoiser(),
+                new DiffusionLoss(new EDMSampling(s.videoPMean, s.videoPStd), LossWeighting.edm(s.sigmaData)),
                 ctx -> {
                     int[] idx = order.batch(ctx.step(), ctx.micro(), 1, batch);
                     NDArray flip = flips(ctx, batch, frames);
