@@ -22,7 +22,6 @@ import org.videoldm.diffusion.EDMScaling;
 import org.videoldm.diffusion.IdentityGuider;
 import org.videoldm.diffusion.OpenAIWrapper;
 import org.videoldm.model.UNetConfig;
-import org.videoldm.model.UNetModel;
 import org.videoldm.model.UNetSurgery;
 import org.videoldm.model.VideoUNet;
 import org.videoldm.train.Scale;

@@ -52,7 +52,7 @@ public final class InterpolationTraining extends MaskedVideoTraining<Interpolati
 
         public static Settings defaults(Scale scale, RunMode mode) {
             Settings s = new Settings(scale, mode);
-            s.defaults(1000);
+            s.defaults(900);
             return s;
         }
 

@@ -15,10 +15,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.videoldm.data.ClipDataset;
 import org.videoldm.data.ClipOptions;
+import org.videoldm.data.ClipSource;
 import org.videoldm.data.FrameGrid;
 import org.videoldm.data.LatentDataset;
 import org.videoldm.data.RgbFrame;
-import org.videoldm.data.VideoScan;
 import org.videoldm.diffusion.Conditioning;
 import org.videoldm.diffusion.Denoiser;
 import org.videoldm.diffusion.EDMScaling;
@@ -107,8 +107,8 @@ public final class UpsamplerTraining {
         public static Settings defaults(Scale scale, RunMode mode) {
             Settings s = new Settings(scale, mode);
             boolean toy = scale == Scale.TOY;
-            s.steps(toy ? 1200 : 200_000).batch(toy ? 8 : 32).lr(toy ? 3e-4 : 5e-5).warmup(toy ? 50 : 2000).emaDecay(toy ? 0.995 : 0.9999);
-            s.videoSteps(toy ? 600 : 100_000).videoBatch(toy ? 2 : 8).videoLr(toy ? 5e-4 : 5e-5).videoWarmup(toy ? 50 : 2000);
+            s.steps(toy ? 1000 : 200_000).batch(toy ? 8 : 32).lr(toy ? 3e-4 : 5e-5).warmup(toy ? 50 : 2000).emaDecay(toy ? 0.995 : 0.9999);
+            s.videoSteps(toy ? 500 : 100_000).videoBatch(toy ? 2 : 8).videoLr(toy ? 5e-4 : 5e-5).videoWarmup(toy ? 50 : 2000);
             s.previewVideos = mode.samples(2);
             s.previewSteps = mode == RunMode.SMOKE ? 2 : 25;
             return s;
@@ -250,11 +250,11 @@ public final class UpsamplerTraining {
         SavedNetwork ae = SavedNetwork.load(aePath, m);
         double scale = ae.scaleFactor().orElseThrow(() -> new IllegalArgumentException(aePath + ": no " + SavedNetwork.KEY_SCALE_FACTOR + " in its metadata"));
         FirstStage first = new FirstStage(ae.module(AutoencoderKL.class), scale, aePath.getFileName() + " sha256:" + LatentCaching.sha256(aePath));
-        var source2 = LatentClips.perClipAugmentation(clips.train(), s.seed);
+        ClipSource views = LatentClips.perClipAugmentation(clips.train(), s.seed);
         Path run = s.runDirOrDefault();
-        LatentDataset latents = LatentClips.open(run.resolve("latents"), source, source2, first, m);
+        LatentDataset latents = LatentClips.open(run.resolve("latents"), source, views, first, m);
         int factor = (int) (options.height() / latents.clipShape().get(2));
-        LatentDataset low = LatentClips.open(run.resolve("lowres"), source, source2, LatentClips.lowResolution(factor), m);
+        LatentDataset low = LatentClips.open(run.resolve("lowres"), source, views, LatentClips.lowResolution(factor), m);
         for (int i = 0; i < latents.size(); i++) {
             if (!latents.clipId(i).equals(low.clipId(i))) {
                 throw new IllegalStateException(run + ": latent and low-resolution caches disagree at clip " + i + " (" + latents.clipId(i) + " vs " + low.clipId(i) + ")");
