@@ -109,6 +109,8 @@ public final class StageRuns {
     public static Path export(StageSettings<?> s, String name, Module module, SavedNetwork.Meta meta, ModelCard card) {
         Path out = s.outOrDefault();
         Path file = out.resolve(name + ".safetensors");
+        card = card.withNote("Made by `" + s.commandLine() + "`" + (s.mode == org.videoldm.train.RunMode.SMOKE ? " in smoke mode" : "")
+                + "; the run is deterministic from its seed.");
         SavedNetwork.save(file, module, meta.card(card.toJson()), s.float16);
         card.writeMarkdown(out.resolve(name + ".md"));
         return file;

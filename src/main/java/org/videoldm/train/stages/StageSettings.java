@@ -56,6 +56,16 @@ public abstract class StageSettings<S extends StageSettings<S>> {
     /** The stage's name: its run folder under {@code runs/} and its name on the command line. */
     public abstract String stage();
 
+    /** The stage's {@code videoldm train} subcommand. */
+    public String command() {
+        return stage().replace('_', '-');
+    }
+
+    /** The command line that repeats this run (data, scale, seed, steps; output folder as given). */
+    public String commandLine() {
+        return String.format(java.util.Locale.ROOT, "./videoldm train %s --data %s --scale %s --seed %d --steps %d", command(), data, scale.key(), seed, steps);
+    }
+
     @SuppressWarnings("unchecked")
     protected S self() {
         return (S) this;
