@@ -156,6 +156,11 @@ public final class UpsamplerTraining {
         public String stage() {
             return STAGE;
         }
+
+        @Override
+        public String commandLine() {
+            return super.commandLine() + " --video-steps " + videoSteps + (fromScratch ? " --from-scratch" : "");
+        }
     }
 
     /** Both exports. */
