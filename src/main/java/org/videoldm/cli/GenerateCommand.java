@@ -1,6 +1,8 @@
 package org.videoldm.cli;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +16,8 @@ import org.videoldm.data.Mp4Writer;
 import org.videoldm.data.RgbFrame;
 import org.videoldm.model.SavedNetwork;
 import org.videoldm.pipeline.CheckpointFolder;
+import org.videoldm.pipeline.InterpolationPipeline;
+import org.videoldm.pipeline.LongVideoPipeline;
 import org.videoldm.pipeline.VideoLDMPipeline;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,8 +48,15 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--sampler", defaultValue = "heun", description = "euler, heun, dpmpp2m, ddim or ancestral (default: ${DEFAULT-VALUE}).")
     String sampler;
 
-    @Option(names = "--guidance", description = "Context guidance scale of --long's prediction model (the video LDM itself is unconditional).")
+    @Option(names = "--guidance", description = "Context guidance scale of --long's prediction model, >= 1 (default: 2; the video LDM itself is unconditional).")
     Double guidance;
+
+    @Option(names = "--context-frames", defaultValue = "2", description = "Frames each --long window is conditioned on (1 or 2; default: ${DEFAULT-VALUE}).")
+    int contextFrames;
+
+    @Option(names = "--interpolate", description = "Interpolate the result to 4x the frame rate with the interpolation model (needs interpolation.safetensors): "
+            + "N frames become 4(N - 1) + 1.")
+    boolean interpolate;
 
     @Option(names = "--decoder", defaultValue = "temporal", description = "temporal (fine-tuned video decoder) or image (per-frame decoder); default: ${DEFAULT-VALUE}.")
     String decoder;
@@ -83,27 +94,62 @@ public final class GenerateCommand implements Callable<Integer> {
         };
         VideoLDMPipeline.DecoderChoice dec = VideoLDMPipeline.DecoderChoice.parse(decoder);
         VideoLDMPipeline.Options options = new VideoLDMPipeline.Options(sampler, steps, seed);
-        if (longFrames != null) {
-            folder.require(CheckpointFolder.PREDICTION);
-            throw new IllegalArgumentException("--long: long rollouts with the prediction model are not available in this build");
-        }
-        if (guidance != null) {
+        if (guidance != null && longFrames == null) {
             throw new IllegalArgumentException("--guidance applies only with --long (context guidance of the prediction model): "
                     + "the image and video LDMs are unconditional");
         }
+        if (longFrames != null && longFrames < 1) {
+            throw new IllegalArgumentException("--long must be at least 1 frame, got " + longFrames);
+        }
+        if (longFrames != null && (which != VideoLDMPipeline.Model.VIDEO_LDM || frames != null)) {
+            throw new IllegalArgumentException("--long N samples N frames with the prediction model: --model image and --frames do not apply");
+        }
         // fail before any work when a required network is missing
         folder.require(CheckpointFolder.AUTOENCODER);
-        folder.require(which == VideoLDMPipeline.Model.VIDEO_LDM ? CheckpointFolder.VIDEO_LDM : CheckpointFolder.IMAGE_LDM);
+        if (longFrames != null) {
+            folder.require(CheckpointFolder.PREDICTION);
+        } else {
+            folder.require(which == VideoLDMPipeline.Model.VIDEO_LDM ? CheckpointFolder.VIDEO_LDM : CheckpointFolder.IMAGE_LDM);
+        }
+        if (interpolate) {
+            folder.require(CheckpointFolder.INTERPOLATION);
+        }
         if (dec == VideoLDMPipeline.DecoderChoice.TEMPORAL) {
             folder.require(CheckpointFolder.VIDEO_DECODER);
         }
         try (NDManager m = NDManager.newBaseManager()) {
             VideoLDMPipeline p = VideoLDMPipeline.load(dir, m);
             int[] size = frameSize(folder);
-            int t = frames != null ? frames : p.trainedFrames();
+            Shape latent = p.latentShape(size[0], size[1]);
             double rate = fps != null ? fps : trainedFps(folder);
             long t0 = System.nanoTime();
-            List<List<RgbFrame>> result = p.generate(m, which, videos, t, size[0], size[1], options, dec, chunk != null ? chunk : p.trainedFrames(), null);
+            NDArray z;
+            int t;
+            String what;
+            if (longFrames != null) {
+                LongVideoPipeline lp = LongVideoPipeline.load(dir, m);
+                LongVideoPipeline.Options lo = new LongVideoPipeline.Options(options, contextFrames, guidance != null ? guidance : 2.0);
+                t = longFrames;
+                z = lp.latents(m, videos, t, null, lo, null, null);
+                what = String.format(Locale.ROOT, "prediction model (%d-frame windows, %d context frames, context guidance %.3g)", lp.windowFrames(),
+                        contextFrames, lo.contextGuidance());
+            } else {
+                t = frames != null ? frames : p.trainedFrames();
+                z = which == VideoLDMPipeline.Model.VIDEO_LDM ? p.sampleVideo(m, videos, t, latent, options, null)
+                        : p.sampleImageFrames(m, videos, t, latent, options, null);
+                what = which == VideoLDMPipeline.Model.VIDEO_LDM ? "video LDM" : "image LDM (independent frames)";
+            }
+            if (interpolate) {
+                InterpolationPipeline ip = InterpolationPipeline.load(dir, m);
+                if (t < ip.windowKeyframes()) {
+                    throw new IllegalArgumentException("--interpolate needs at least " + ip.windowKeyframes() + " frames, got " + t);
+                }
+                z = ip.latents(m, z, t, options, null);
+                t = ip.outputFrames(t);
+                rate *= ip.stride();
+                what += ", interpolated x" + ip.stride();
+            }
+            List<List<RgbFrame>> result = VideoLDMPipeline.toFrames(p.decode(z, t, dec, chunk != null ? chunk : p.trainedFrames(), null), t);
             double seconds = (System.nanoTime() - t0) / 1e9;
             Files.createDirectories(out);
             for (int v = 0; v < result.size(); v++) {
@@ -116,7 +162,7 @@ public final class GenerateCommand implements Callable<Integer> {
             FrameGrid.writePng(out.resolve("grid.png"), result);
             System.out.printf(Locale.ROOT, "wrote %s (rows: videos, columns: frames)%n", out.resolve("grid.png"));
             System.out.printf(Locale.ROOT, "%d video(s) of %d frames with the %s, %s %d steps, %s decoder, seed %d, in %.1f s%n", videos, t,
-                    which == VideoLDMPipeline.Model.VIDEO_LDM ? "video LDM" : "image LDM (independent frames)", sampler, steps,
+                    what, sampler, steps,
                     dec.name().toLowerCase(Locale.ROOT), seed, seconds);
             return 0;
         } catch (java.io.IOException e) {

@@ -22,6 +22,7 @@ import picocli.CommandLine.Option;
             DecodeCommand.class,
             TrainCommand.class,
             GenerateCommand.class,
+            UpsampleCommand.class,
         })
 public final class Main implements Runnable {
 

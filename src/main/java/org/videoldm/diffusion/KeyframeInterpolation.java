@@ -16,6 +16,7 @@ public final class KeyframeInterpolation {
     private final DenoiseFunction denoiser;
     private final int windowKeyframes;
     private final int stride;
+    private SamplerCallback stepCallback;
 
     public KeyframeInterpolation(DiffusionSampler sampler, DenoiseFunction denoiser, int windowKeyframes, int stride) {
         if (windowKeyframes < 2 || stride < 2) {
@@ -25,6 +26,12 @@ public final class KeyframeInterpolation {
         this.denoiser = denoiser;
         this.windowKeyframes = windowKeyframes;
         this.stride = stride;
+    }
+
+    /** Called after every sampler step of every window (notebook progress). */
+    public KeyframeInterpolation stepCallback(SamplerCallback c) {
+        this.stepCallback = c;
+        return this;
     }
 
     /** Frames per model window: (K - 1) stride + 1. */
@@ -66,7 +73,7 @@ public final class KeyframeInterpolation {
                 NDArray concat = InterpolationMask.fromKeyframes(kw, windowKeyframes, stride, t);
                 Conditioning c = cond.withConcat(concat);
                 Conditioning u = uc == null ? null : uc.withConcat(concat);
-                NDArray sample = sampler.sample(denoiser, wm, new Shape(videos * t).addAll(frame), c, u, Seeds.derive(seed, w), null);
+                NDArray sample = sampler.sample(denoiser, wm, new Shape(videos * t).addAll(frame), c, u, Seeds.derive(seed, w), stepCallback);
                 NDArray window = sample.reshape(new Shape(videos, t).addAll(frame));
                 int start = first * stride;
                 for (int i = Math.max(done, start); i < start + t; i++) {

@@ -19,6 +19,8 @@ public final class Rollout {
     private final DenoiseFunction denoiser;
     private final int windowFrames;
     private final int contextFrames;
+    private DiffusionSampler firstWindowSampler;
+    private SamplerCallback stepCallback;
 
     /**
      * @param windowFrames T, the frames the model generates at once
@@ -32,6 +34,30 @@ public final class Rollout {
         this.denoiser = denoiser;
         this.windowFrames = windowFrames;
         this.contextFrames = contextFrames;
+        this.firstWindowSampler = sampler;
+    }
+
+    /**
+     * Samples a first window that starts from nothing (no given context) with {@code s} instead, e.g. without
+     * context guidance, which has nothing to strengthen there and would double the work.
+     */
+    public Rollout firstWindowSampler(DiffusionSampler s) {
+        this.firstWindowSampler = s;
+        return this;
+    }
+
+    /** Called after every sampler step of every window (notebook progress). */
+    public Rollout stepCallback(SamplerCallback c) {
+        this.stepCallback = c;
+        return this;
+    }
+
+    public int windowFrames() {
+        return windowFrames;
+    }
+
+    public int contextFrames() {
+        return contextFrames;
     }
 
     /** Called after each window with the window index and the frames generated so far. */
@@ -93,7 +119,8 @@ public final class Rollout {
                 }
                 Conditioning c = cond.withConcat(concat);
                 Conditioning u = uc == null ? null : uc.withConcat(concat);
-                NDArray sample = sampler.sample(denoiser, wm, windowShape, c, u, Seeds.derive(seed, w), null);
+                DiffusionSampler s = done == 0 ? firstWindowSampler : sampler;
+                NDArray sample = s.sample(denoiser, wm, windowShape, c, u, Seeds.derive(seed, w), stepCallback);
                 int take = Math.min(windowFrames - firstNew, totalFrames - done);
                 NDArray fresh = sample.reshape(new Shape(videos, windowFrames).addAll(frameShape)).get(":, " + firstNew + ":" + (firstNew + take)).duplicate();
                 fresh.attach(manager);

@@ -1,0 +1,197 @@
+package org.videoldm.pipeline;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.videoldm.data.RgbFrame;
+import org.videoldm.diffusion.Conditioning;
+import org.videoldm.diffusion.ContextGuider;
+import org.videoldm.diffusion.Denoiser;
+import org.videoldm.diffusion.DiffusionNetwork;
+import org.videoldm.diffusion.DiffusionSampler;
+import org.videoldm.diffusion.OpenAIWrapper;
+import org.videoldm.diffusion.Rollout;
+import org.videoldm.diffusion.SamplerCallback;
+import org.videoldm.diffusion.SamplerStep;
+import org.videoldm.model.SavedNetwork;
+import org.videoldm.model.VideoUNet;
+import org.videoldm.nn.Ops;
+import org.videoldm.util.Progress;
+import org.videoldm.util.Seeds;
+
+/**
+ * Long videos from the paper's prediction model (Sec. 3.1.1): the first T-frame window is generated from nothing
+ * (S = 0) or continues given context frames; every further window is conditioned on the last S frames so far
+ * (S = 2 by default) with context guidance ({@link ContextGuider}: classifier-free guidance against the same model
+ * with the context dropped), until N frames exist. Video i uses a seed derived from (seed, i) and window w of it a
+ * seed derived from that and w, so a video is the same whether one or ten are asked for. Works on scaled latents;
+ * {@link #generate} decodes them through a {@link VideoLDMPipeline}'s decoders.
+ */
+public final class LongVideoPipeline {
+    private final DiffusionNetwork network;
+    private final Denoiser denoiser;
+    private final int windowFrames;
+    private final Shape latentFrame;
+    private Progress.Mode progress = Progress.Mode.AUTO;
+
+    /**
+     * @param network the prediction model (a VideoUNet taking latents + masked context latents + mask)
+     * @param windowFrames T, the frames it generates at once
+     * @param latentFrame one latent frame [C, h, w]
+     */
+    public LongVideoPipeline(DiffusionNetwork network, Denoiser denoiser, int windowFrames, Shape latentFrame) {
+        this.network = network;
+        this.denoiser = denoiser;
+        this.windowFrames = windowFrames;
+        this.latentFrame = latentFrame;
+    }
+
+    /** The prediction model of a checkpoints folder ({@code prediction.safetensors}). */
+    public static LongVideoPipeline load(Path dir, NDManager m) {
+        SavedNetwork n = SavedNetwork.load(CheckpointFolder.of(dir).require(CheckpointFolder.PREDICTION), m);
+        VideoUNet unet = n.module(VideoUNet.class);
+        unet.setTrainable(k -> false);
+        return new LongVideoPipeline(new OpenAIWrapper(unet), Denoisers.fromJson(n.denoiser()), n.frames().orElseThrow(
+                () -> new IllegalArgumentException(n.path() + ": no " + SavedNetwork.KEY_FRAMES + " in its metadata")), latentFrame(n));
+    }
+
+    /** The latent frame [C, h, w] a saved mask-conditioned or upsampler network was trained on (its conditioning metadata). */
+    static Shape latentFrame(SavedNetwork n) {
+        JsonObject c = n.conditioning();
+        if (c == null || !c.has("latent_frame")) {
+            throw new IllegalArgumentException(n.path() + ": no latent_frame in its " + SavedNetwork.KEY_CONDITIONING + " metadata");
+        }
+        long[] dims = c.getAsJsonArray("latent_frame").asList().stream().mapToLong(e -> e.getAsLong()).toArray();
+        return new Shape(dims);
+    }
+
+    /** Progress over all windows of all videos (AUTO: a bar on a terminal, sparse lines elsewhere). */
+    public LongVideoPipeline progress(Progress.Mode mode) {
+        this.progress = mode;
+        return this;
+    }
+
+    public int windowFrames() {
+        return windowFrames;
+    }
+
+    public Shape latentFrame() {
+        return latentFrame;
+    }
+
+    public DiffusionNetwork network() {
+        return network;
+    }
+
+    /**
+     * @param sampling sampler, steps and seed
+     * @param contextFrames S, the frames carried from one window to the next (1 or 2; the model was trained on 0, 1, 2)
+     * @param contextGuidance the context guidance scale s >= 1 (1 = none: the unconditional branch is skipped)
+     */
+    public record Options(VideoLDMPipeline.Options sampling, int contextFrames, double contextGuidance) {
+        public Options {
+            if (contextGuidance < 1) {
+                throw new IllegalArgumentException("long video: the context guidance scale must be at least 1, got " + contextGuidance);
+            }
+            if (contextFrames < 1) {
+                throw new IllegalArgumentException("long video: at least one context frame is carried between windows, got " + contextFrames);
+            }
+        }
+
+        /** Heun 30 steps, seed 0, S = 2, guidance 2. */
+        public static Options defaults() {
+            return new Options(VideoLDMPipeline.Options.defaults(), 2, 2.0);
+        }
+
+        public Options withSampling(VideoLDMPipeline.Options s) {
+            return new Options(s, contextFrames, contextGuidance);
+        }
+
+        public Options withContextFrames(int s) {
+            return new Options(sampling, s, contextGuidance);
+        }
+
+        public Options withContextGuidance(double scale) {
+            return new Options(sampling, contextFrames, scale);
+        }
+    }
+
+    /** The rollout these options describe: the first window, which has no context to guide towards, is sampled unguided. */
+    public Rollout rollout(Options o) {
+        VideoLDMPipeline.Options s = o.sampling();
+        DiffusionSampler plain = Samplers.create(s.sampler(), s.steps(), null).progress(Progress.Mode.QUIET);
+        DiffusionSampler guided = o.contextGuidance() == 1 ? plain
+                : Samplers.create(s.sampler(), s.steps(), new ContextGuider(o.contextGuidance())).progress(Progress.Mode.QUIET);
+        return new Rollout(guided, denoiser.bind(network), windowFrames, o.contextFrames()).firstWindowSampler(plain);
+    }
+
+    /** How many windows (sampler runs) one video of {@code totalFrames} frames takes. */
+    public int windows(int totalFrames, Options o, boolean givenContext) {
+        return rollout(o).windows(totalFrames, givenContext ? o.contextFrames() : 0);
+    }
+
+    /**
+     * Scaled latents of {@code videos} videos of {@code totalFrames} frames, [(b N), C, h, w] in {@code m}.
+     *
+     * @param initialContext [(b S), C, h, w] scaled latents that start each video (kept as its first S frames), or null
+     * @param onWindow called after each window of each video (may be null)
+     * @param onStep called after every sampler step (may be null); its index counts steps over the whole call
+     */
+    public NDArray latents(NDManager m, int videos, int totalFrames, NDArray initialContext, Options o, Rollout.WindowCallback onWindow,
+            SamplerCallback onStep) {
+        if (totalFrames < 1 || videos < 1) {
+            throw new IllegalArgumentException("long video: need at least one video and one frame, got " + videos + " x " + totalFrames);
+        }
+        int s = o.contextFrames();
+        if (initialContext != null && initialContext.getShape().get(0) != (long) videos * s) {
+            throw new IllegalArgumentException("long video: initial context has " + initialContext.getShape().get(0) + " rows, expected " + videos
+                    + " videos x " + s + " frames");
+        }
+        int steps = o.sampling().steps();
+        int windows = windows(totalFrames, o, initialContext != null);
+        long total = (long) videos * windows * steps;
+        NDList out = new NDList();
+        try (Progress bar = Progress.start("long video", total, 0, progress)) {
+            for (int v = 0; v < videos; v++) {
+                int video = v;
+                int[] window = {0};
+                try (NDManager scope = m.newSubManager()) {
+                    NDArray context = initialContext == null ? null : initialContext.get(v * s + ":" + (v + 1) * s);
+                    Conditioning cond = Conditioning.none().withVideo(windowFrames, scope.zeros(new Shape(1, windowFrames)));
+                    Rollout r = rollout(o).stepCallback(step -> {
+                        long done = ((long) video * windows + window[0]) * steps + step.index() + 1;
+                        bar.update(done, String.format(Locale.ROOT, "video %d/%d window %d/%d", video + 1, videos, window[0] + 1, windows));
+                        if (onStep != null) {
+                            onStep.onStep(new SamplerStep((int) done - 1, (int) total, step.sigma(), step.nextSigma(), step.x(), step.denoised(),
+                                    bar.throughput().iterationsPerSecond(), bar.throughput().etaSeconds()));
+                        }
+                    });
+                    NDArray x = r.generate(scope, cond, null, context, 1, latentFrame, totalFrames, Seeds.derive(o.sampling().seed(), video),
+                            (w, done, n) -> {
+                                window[0] = w + 1;
+                                if (onWindow != null) {
+                                    onWindow.onWindow(w, done, n);
+                                }
+                            });
+                    x.attach(m);
+                    out.add(x);
+                }
+            }
+        }
+        return out.size() == 1 ? out.head() : Ops.cat(0, out.toArray(new NDArray[0]));
+    }
+
+    /** Samples, decodes (with the pipeline's image or temporal decoder, {@code chunk} frames at a time) and converts. */
+    public List<List<RgbFrame>> generate(NDManager m, VideoLDMPipeline decoding, int videos, int totalFrames, Options o,
+            VideoLDMPipeline.DecoderChoice decoder, int chunk, SamplerCallback onStep) {
+        try (NDManager scope = m.newSubManager()) {
+            NDArray z = latents(scope, videos, totalFrames, null, o, null, onStep);
+            return VideoLDMPipeline.toFrames(decoding.decode(z, totalFrames, decoder, chunk, null), totalFrames);
+        }
+    }
+}
