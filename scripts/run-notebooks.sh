@@ -2,7 +2,8 @@
 # Executes notebooks headless in place (outputs saved into the .ipynb), failing on any failed cell.
 # VIDEOLDM_NOTEBOOK_MODE=smoke runs the fast smoke setting (few steps) and writes the executed copies
 # to target/notebooks/ instead, leaving the committed notebooks untouched.
-# The Java kernel sometimes never answers its first kernel_info request; each notebook is retried.
+# The Java kernel sometimes never answers kernel_info at all (about one start in three or more seen here, a race
+# inside the kernel's channel start-up); such a start is abandoned after 20 s and retried, up to 8 times.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 mode="${VIDEOLDM_NOTEBOOK_MODE:-full}"
@@ -14,16 +15,16 @@ for nb in "${notebooks[@]}"; do
   name="$(basename "$nb")"
   if [ "$mode" = smoke ]; then out=(--output-dir target/notebooks --output "$name"); else out=(--inplace); fi
   ok=0
-  for attempt in 1 2 3; do
+  for attempt in 1 2 3 4 5 6 7 8; do
     start=$(date +%s)
     if VIDEOLDM_NOTEBOOK_MODE="$mode" jupyter nbconvert --to notebook --execute \
-        --ExecutePreprocessor.timeout=3600 --ExecutePreprocessor.startup_timeout=30 \
+        --ExecutePreprocessor.timeout=3600 --ExecutePreprocessor.startup_timeout=20 \
         "${out[@]}" "$nb" > "target/notebooks/$name.log" 2>&1; then
       echo "notebook $name: ok in $(( $(date +%s) - start )) s ($mode)"
       ok=1
       break
     fi
-    if grep -qE "Kernel didn't respond|kernel_info|TimeoutError: Kernel" "target/notebooks/$name.log"; then
+    if grep -q "Kernel didn't respond in" "target/notebooks/$name.log"; then
       echo "notebook $name: kernel did not start (attempt $attempt), retrying" >&2
       continue
     fi

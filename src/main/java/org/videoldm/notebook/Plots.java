@@ -15,6 +15,8 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
+import org.videoldm.train.LossLog;
+import org.videoldm.train.stages.AlphaLog;
 
 /** XChart figures for notebooks: built from plain series, rendered as inline PNG HTML or saved to files. */
 public final class Plots {
@@ -62,6 +64,41 @@ public final class Plots {
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         series.forEach((name, values) -> chart.addSeries(name, categories, values));
+        return chart;
+    }
+
+    /** Training loss over steps from one or more loss CSVs (raw and a moving average of {@code window} steps). */
+    public static XYChart loss(String title, Map<String, Path> csvs, int window) {
+        Map<String, double[][]> series = new LinkedHashMap<>();
+        csvs.forEach((name, csv) -> {
+            List<LossLog.Row> rows = LossLog.read(csv);
+            double[] x = rows.stream().mapToDouble(LossLog.Row::step).toArray();
+            double[] y = rows.stream().mapToDouble(LossLog.Row::loss).toArray();
+            series.put(name, new double[][] {x, y});
+            series.put(name + " (mean of " + window + ")", new double[][] {x, smooth(y, window)});
+        });
+        XYChart chart = lines(title, "step", "loss", series);
+        chart.getStyler().setYAxisLogarithmic(true);
+        return chart;
+    }
+
+    public static XYChart loss(String title, Path csv) {
+        return loss(title, Map.of("loss", csv), 50);
+    }
+
+    /** The alpha of every temporal layer over training, from a temporal-alignment run's {@code alpha.csv}. */
+    public static XYChart alpha(Path alphaCsv) {
+        List<String> layers = AlphaLog.readLayers(alphaCsv);
+        List<double[]> rows = AlphaLog.read(alphaCsv);
+        double[] steps = rows.stream().mapToDouble(r -> r[0]).toArray();
+        Map<String, double[][]> series = new LinkedHashMap<>();
+        for (int i = 0; i < layers.size(); i++) {
+            int col = i + 1;
+            series.put(layers.get(i), new double[][] {steps, rows.stream().mapToDouble(r -> r[col]).toArray()});
+        }
+        XYChart chart = lines("alpha per temporal layer (1: spatial only)", "step", "alpha", series);
+        chart.getStyler().setLegendVisible(layers.size() <= 12);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         return chart;
     }
 

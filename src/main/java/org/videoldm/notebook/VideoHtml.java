@@ -6,7 +6,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Base64;
 import java.util.List;
+import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
 import org.videoldm.data.FrameGrid;
 import org.videoldm.data.GifWriter;
 import org.videoldm.data.Mp4Writer;
@@ -53,9 +57,38 @@ public final class VideoHtml {
                 + Base64.getEncoder().encodeToString(png.toByteArray()) + "'/>";
     }
 
-    /** Frames of several videos as one PNG: a row per video, a column per frame. */
+    /** A still photo-like image as JPEG (quality 0.9): a tenth of the PNG's size for video frames. */
+    public static String jpeg(BufferedImage image) {
+        BufferedImage rgb = image;
+        if (image.getType() != BufferedImage.TYPE_INT_RGB) {
+            rgb = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
+            rgb.getGraphics().drawImage(image, 0, 0, null);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
+            writer.setOutput(ios);
+            ImageWriteParam p = writer.getDefaultWriteParam();
+            p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            p.setCompressionQuality(0.9f);
+            writer.write(null, new IIOImage(rgb, null, null), p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            writer.dispose();
+        }
+        return "<img width='" + displayWidth(image.getWidth()) + "' src='data:image/jpeg;base64," + Base64.getEncoder().encodeToString(out.toByteArray())
+                + "'/>";
+    }
+
+    /** Frames of several videos as one image: a row per video, a column per frame. */
     public static String grid(List<List<RgbFrame>> videos) {
-        return image(FrameGrid.image(videos));
+        return jpeg(FrameGrid.image(videos));
+    }
+
+    /** As {@link #grid(List)}, each row captioned. */
+    public static String grid(List<List<RgbFrame>> videos, List<String> labels) {
+        return jpeg(FrameGrid.image(videos, labels));
     }
 
     /** Videos side by side with captions (e.g. "real", "generated"), as one MP4. */

@@ -1,0 +1,24 @@
+package org.videoldm.eval;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+
+/**
+ * Mean absolute change between consecutive frames, in units of the full pixel range (0..1). Real footage sets the
+ * level a model should match: more than the real clips is flicker, much less is a frozen video.
+ */
+public final class FrameChange {
+    private FrameChange() {}
+
+    /** Videos {@code [N, T, 3, H, W]} in [-1, 1]; 0 for single-frame videos. */
+    public static double mean(NDArray videos) {
+        long t = videos.getShape().get(1);
+        if (videos.getShape().dimension() != 5 || t < 2) {
+            return 0;
+        }
+        NDArray later = videos.get(new NDIndex(":, 1:"));
+        NDArray earlier = videos.get(new NDIndex(":, :-1"));
+        // [-1, 1] spans the pixel range twice over.
+        return later.sub(earlier).abs().mean().getFloat() / 2.0;
+    }
+}
