@@ -5,12 +5,11 @@ import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 import org.videoldm.io.SafetensorsFile;
 import org.videoldm.io.SafetensorsWriter;
 import org.videoldm.model.VideoDecoder;
 import org.videoldm.nn.Ops;
+import org.videoldm.util.Progress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -64,8 +63,7 @@ public final class DecodeCommand implements Callable<Integer> {
             z = Ops.scale(z, 1f / scaleFactor);
             long total = z.getShape().get(0);
             NDArray frames;
-            try (ProgressBar bar = new ProgressBarBuilder().setTaskName("decode").setInitialMax(total).setUnit(" frames", 1)
-                    .continuousUpdate().hideEta().setConsumer(Progress.consumer()).build()) {
+            try (Progress bar = Progress.start("decode frames", total)) {
                 frames = decoder.decode(z, this.frames, chunk, bar::stepTo);
             }
             SafetensorsWriter.write(out, Map.of("frames", frames), Map.of("frames_per_video", Integer.toString(this.frames)));

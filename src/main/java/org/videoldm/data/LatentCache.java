@@ -18,8 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import me.tongfei.progressbar.ProgressBar;
 import org.videoldm.io.SafetensorsWriter;
+import org.videoldm.util.Progress;
 
 /**
  * Encodes a clip dataset once and stores the latents in safetensors shards, so that training the
@@ -57,7 +57,7 @@ public final class LatentCache {
         int n = source.size();
         JsonArray shards = new JsonArray();
         long[] clipShape = null;
-        try (ProgressBar bar = Progress.start("encode", n)) {
+        try (Progress bar = Progress.start("encode", n)) {
             for (int from = 0, s = 0; from < n; from += clipsPerShard, s++) {
                 int to = Math.min(n, from + clipsPerShard);
                 List<String> ids = new ArrayList<>();

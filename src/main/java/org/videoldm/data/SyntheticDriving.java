@@ -15,7 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import javax.imageio.ImageIO;
-import me.tongfei.progressbar.ProgressBar;
+import org.videoldm.util.Progress;
 
 /**
  * Procedural dash-cam clips: the built-in dataset for when there are no videos. Clip i is rendered
@@ -85,7 +85,7 @@ public final class SyntheticDriving implements ClipSource {
             throw new UncheckedIOException(dir + ": cannot create: " + e.getMessage(), e);
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
-        try (ProgressBar bar = Progress.start("synthetic", count)) {
+        try (Progress bar = Progress.start("synthetic", count)) {
             List<Future<?>> jobs = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 int index = i;

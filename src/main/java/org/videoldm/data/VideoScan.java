@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import me.tongfei.progressbar.ProgressBar;
+import org.videoldm.util.Progress;
 
 /**
  * Finds the videos under some folders and reads their headers. Files that cannot be decoded are
@@ -44,9 +44,10 @@ public final class VideoScan {
         }
         List<Entry> probed = new ArrayList<>();
         List<Skipped> skipped = new ArrayList<>();
-        try (ProgressBar bar = Progress.start("scan", candidates.size())) {
+        try (Progress bar = Progress.start("scan", candidates.size())) {
+            long done = 0;
             for (Map.Entry<Path, String> c : candidates.entrySet()) {
-                bar.setExtraMessage(c.getKey().getFileName().toString());
+                bar.update(done, c.getKey().getFileName().toString());
                 try {
                     VideoInfo info = reader.probe(c.getKey());
                     if (!info.decodable()) {
@@ -60,7 +61,7 @@ public final class VideoScan {
                 } catch (VideoDecodeException e) {
                     skipped.add(new Skipped(c.getKey(), e.detail(), e));
                 }
-                bar.step();
+                bar.stepTo(++done);
             }
         }
         List<Entry> videos = dropCopies(probed, skipped);

@@ -11,11 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import me.tongfei.progressbar.ProgressBar;
-import org.videoldm.data.Progress;
 import org.videoldm.data.RgbFrame;
 import org.videoldm.data.VideoReader;
 import org.videoldm.data.VideoScan;
+import org.videoldm.util.Progress;
 
 /**
  * The clips of a folder of videos and their detector features, for {@code eval}: each video is cut into
@@ -145,7 +144,7 @@ public final class VideoFolderFeatures {
      */
     public double[][] features(FeatureDetector det, FeatureCache cache, int batchSize, NDManager m) {
         List<double[]> rows = new ArrayList<>();
-        try (ProgressBar pb = Progress.start(det.name() + " on " + root.getFileName(), videos.size())) {
+        try (Progress pb = Progress.start(det.name() + " on " + root.getFileName(), videos.size())) {
             for (VideoClips v : videos) {
                 String key = cache == null ? null : FeatureCache.key(v.path(), det.name(), options.settings() + ",clips=" + v.windows().length);
                 double[][] f = key == null ? null : cache.get(key).orElse(null);

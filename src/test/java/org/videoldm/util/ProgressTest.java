@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class ProgressTest {
@@ -19,6 +22,60 @@ class ProgressTest {
         }
         assertEquals("0:01:05", Throughput.formatSeconds(65));
         assertEquals("?", Throughput.formatSeconds(Double.NaN));
+    }
+
+    /** A clock the test moves by hand, so 15-second throttling is checked without waiting. */
+    private static final class FakeClock {
+        long nanos = 1_000;
+
+        void advanceSeconds(double s) {
+            nanos += (long) (s * 1e9);
+        }
+    }
+
+    private static String runLoop(Progress.Mode mode, double... secondsBetweenSteps) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        FakeClock clock = new FakeClock();
+        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+                Progress p = new Progress("scan", secondsBetweenSteps.length, 0, mode, out, () -> clock.nanos)) {
+            for (double s : secondsBetweenSteps) {
+                clock.advanceSeconds(s);
+                p.step();
+            }
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void linesComeAtMostEvery15SecondsPlusAFinalOne() {
+        // Steps end at 10 s, 16 s, 20 s, 29 s, 32 s: lines at 16 s and 32 s (16 s after the last), then the final one.
+        String[] lines = runLoop(Progress.Mode.LINES, 10, 6, 4, 9, 3).split("\n");
+        assertEquals(3, lines.length, String.join("\n", lines));
+        assertTrue(lines[0].startsWith("scan: 2/5 (40%)"), lines[0]);
+        assertTrue(lines[1].startsWith("scan: 5/5 (100%)"), lines[1]);
+        assertEquals(lines[1].replaceAll("[0-9.]+ it/s.*", ""), lines[2].replaceAll("[0-9.]+ it/s.*", ""));
+        assertEquals("", runLoop(Progress.Mode.LINES, 5, 5, 4), "a loop shorter than 15 s prints nothing");
+    }
+
+    @Test
+    void propertyOverridesAutoAndOffSilences() {
+        String before = System.getProperty("videoldm.progress");
+        try {
+            System.setProperty("videoldm.progress", "off");
+            assertEquals(Progress.Mode.QUIET, Progress.resolve(Progress.Mode.AUTO));
+            assertEquals("", runLoop(Progress.Mode.AUTO, 20, 20, 20));
+            assertEquals(Progress.Mode.LINES, Progress.resolve(Progress.Mode.LINES), "an explicit mode wins over the property");
+            System.setProperty("videoldm.progress", "bar");
+            assertEquals(Progress.Mode.BAR, Progress.resolve(Progress.Mode.AUTO));
+            System.setProperty("videoldm.progress", "lines");
+            assertEquals(3, runLoop(Progress.Mode.AUTO, 20, 20).split("\n").length);
+        } finally {
+            if (before == null) {
+                System.clearProperty("videoldm.progress");
+            } else {
+                System.setProperty("videoldm.progress", before);
+            }
+        }
     }
 
     @Test
