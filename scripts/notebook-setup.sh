@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/setup.sh
+source scripts/env.sh
 py=/usr/bin/python3
 [ -x "$py" ] || py=python3
 if ! "$py" -c "import nbformat, nbclient, nbconvert, jupyter_client, notebook" >/dev/null 2>&1; then

@@ -8,6 +8,7 @@ import org.videoldm.data.DataSources;
 import org.videoldm.pipeline.CheckpointFolder;
 import org.videoldm.train.RunMode;
 import org.videoldm.train.Scale;
+import org.videoldm.train.stages.StageResult;
 import org.videoldm.train.stages.StageSettings;
 import org.videoldm.util.Progress;
 
@@ -112,6 +113,11 @@ public final class Workbench {
         return String.format(Locale.ROOT, "scale %s (%dx%d frames, clips of %d at %.3g fps), data %s, mode %s; runs in %s; %d threads", scale.key(),
                 scale.height(), scale.width(), scale.frames(), scale.targetFps(), data, mode.key(), relative(runs()),
                 Runtime.getRuntime().availableProcessors());
+    }
+
+    /** A stage result's summary line, with paths relative to the project. */
+    public String summary(StageResult r) {
+        return r.summary().replace(root.toAbsolutePath().normalize() + java.io.File.separator, "");
     }
 
     /** {@code path} relative to the project root when inside it (notebook outputs should not show machine paths). */

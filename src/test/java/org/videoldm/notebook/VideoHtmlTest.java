@@ -43,14 +43,15 @@ class VideoHtmlTest {
     }
 
     @Test
-    void gifAndImagesAreWrappedInImgTags() {
+    void gifAndImagesAreWrappedInImgTags() throws Exception {
         String gif = VideoHtml.gif(clip(), 10);
         assertTrue(gif.startsWith("<img "));
         assertEquals("GIF89a", new String(payload(gif, "image/gif"), 0, 6, java.nio.charset.StandardCharsets.US_ASCII));
         String grid = VideoHtml.grid(List.of(clip(), clip()));
-        byte[] png = payload(grid, "image/png");
-        assertEquals((byte) 0x89, png[0]);
-        assertEquals('P', png[1]);
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(payload(grid, "image/jpeg")));
+        // Two rows of eight 64x128 frames with gaps between them.
+        assertEquals(2 * 64 + org.videoldm.data.FrameGrid.GAP, image.getHeight());
+        assertEquals(8 * 128 + 7 * org.videoldm.data.FrameGrid.GAP, image.getWidth());
         String compare = VideoHtml.compare(List.of(clip(), clip()), List.of("real", "generated"), 10);
         assertTrue(compare.startsWith("<video "));
     }
