@@ -54,7 +54,7 @@ public final class ClipDataset {
     /** Scans folders (or files) with the standard reader; warnings go to stderr. */
     public static ClipDataset scan(ClipOptions options, Path... roots) {
         VideoReader reader = VideoReader.standard();
-        Consumer<String> warn = System.err::println;
+        Consumer<String> warn = VideoScan.WARN_ONCE;
         return new ClipDataset(options, VideoScan.scan(reader, Arrays.asList(roots), warn), reader, warn);
     }
 

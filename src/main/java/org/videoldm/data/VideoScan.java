@@ -72,6 +72,18 @@ public final class VideoScan {
         return new Result(videos, skipped);
     }
 
+    private static final java.util.Set<String> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Warnings to stderr, each distinct one once per process: notebooks scan the same folder in many cells, and the
+     * same skipped files need not be listed every time.
+     */
+    public static final Consumer<String> WARN_ONCE = w -> {
+        if (WARNED.add(w)) {
+            System.err.println(w);
+        }
+    };
+
     /** Video files under root (or root itself), and folders of frames, with their ids. */
     private static void collect(Path root, Map<Path, String> out) {
         if (!Files.exists(root)) {

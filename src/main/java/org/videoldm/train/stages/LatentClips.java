@@ -45,7 +45,7 @@ public final class LatentClips {
 
     /** Every decodable video of a folder (undecodable ones are reported and skipped). */
     public static VideoScan.Result scan(Path dataDir) {
-        return VideoScan.scan(VideoReader.standard(), List.of(dataDir), System.err::println);
+        return VideoScan.scan(VideoReader.standard(), List.of(dataDir), org.videoldm.data.VideoScan.WARN_ONCE);
     }
 
     /** The clip dataset of a source; videos failing the filter are left out before the train/validation split. */
@@ -59,7 +59,7 @@ public final class LatentClips {
         if (kept.isEmpty()) {
             throw new IllegalArgumentException(source.dataDir() + ": no usable videos (" + scan.videos().size() + " found; " + source.videoFilter() + ")");
         }
-        ClipDataset ds = ClipDataset.of(source.options(), new VideoScan.Result(kept, scan.skipped()), VideoReader.standard(), System.err::println);
+        ClipDataset ds = ClipDataset.of(source.options(), new VideoScan.Result(kept, scan.skipped()), VideoReader.standard(), org.videoldm.data.VideoScan.WARN_ONCE);
         if (ds.train().size() == 0) {
             throw new IllegalArgumentException(source.dataDir() + ": no training clips of " + source.options().frames() + " frames (" + ds.summary().trim() + ")");
         }

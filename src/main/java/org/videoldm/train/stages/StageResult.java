@@ -26,8 +26,9 @@ public record StageResult(String stage, Path network, Path card, Path runDir, Pa
 
     public String summary() {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(java.util.Locale.ROOT, "%s: %d steps (%d this run, %.3f s/step), final loss %.4g, %.1f s", stage, steps, stepsThisRun,
-                secondsPerStep, finalLoss, wallSeconds));
+        String thisRun = stepsThisRun == 0 ? "all done before, re-exported"
+                : String.format(java.util.Locale.ROOT, "%d this run, %.3f s/step", stepsThisRun, secondsPerStep);
+        sb.append(String.format(java.util.Locale.ROOT, "%s: %d steps (%s), final loss %.4g, %.1f s", stage, steps, thisRun, finalLoss, wallSeconds));
         if (network != null) {
             sb.append(", wrote ").append(network);
         }
