@@ -27,13 +27,20 @@ public final class Plots {
         XYChart chart = new XYChartBuilder().width(720).height(360).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         chart.getStyler().setMarkerSize(0);
+        // Long step axes otherwise get a tick every few pixels, with labels running into each other.
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        double maxX = 0;
         for (Map.Entry<String, double[][]> e : series.entrySet()) {
             double[][] xy = e.getValue();
             if (xy[0].length > 0) {
                 chart.addSeries(e.getKey(), xy[0], xy[1]);
+                maxX = Math.max(maxX, java.util.Arrays.stream(xy[0]).max().getAsDouble());
             }
         }
+        // Label about eight round x values: XChart otherwise labels a tick every few pixels on long step axes.
+        double step = niceStep(maxX / 8);
+        chart.getStyler().setXAxisMin(0.0);
+        chart.getStyler().setxAxisTickLabelsFormattingFunction(v -> Math.abs(v / step - Math.rint(v / step)) < 1e-9 ? String.format(java.util.Locale.ROOT, "%,.0f", v) : "");
         return chart;
     }
 
@@ -42,6 +49,20 @@ public final class Plots {
         Map<String, double[][]> s = new LinkedHashMap<>();
         s.put(name, new double[][] {x, y});
         return lines(title, xLabel, yLabel, s);
+    }
+
+    /** 1, 2 or 5 times a power of ten, at least {@code raw}. */
+    static double niceStep(double raw) {
+        if (!(raw > 0)) {
+            return 1;
+        }
+        double p = Math.pow(10, Math.floor(Math.log10(raw)));
+        for (double m : new double[] {1, 2, 5, 10}) {
+            if (m * p >= raw) {
+                return Math.max(1, m * p);
+            }
+        }
+        return 10 * p;
     }
 
     /** A moving average, to read noisy loss curves. */
