@@ -20,6 +20,7 @@ import org.jcodec.common.model.Packet;
 import org.jcodec.common.model.Picture;
 import org.jcodec.common.model.Size;
 import org.jcodec.containers.mp4.muxer.MP4Muxer;
+import org.videoldm.util.AtomicFiles;
 
 /**
  * Writes frames as H.264 (Baseline: I and P frames) in MP4 with JCodec, so no external tool is
@@ -55,7 +56,7 @@ public final class Mp4Writer {
         Path tmp = null;
         try {
             Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+            tmp = AtomicFiles.temp(dir, "." + target.getFileName(), ".tmp");
             encode(tmp, frames, fps, qp, first);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {

@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.videoldm.util.AtomicFiles;
 
 /**
  * The training curve as CSV, one row per optimizer step ({@code step,loss,lr,grad_norm,it_per_s,elapsed_s}), for
@@ -44,7 +45,7 @@ public final class LossLog implements AutoCloseable {
             }
             Path parent = path.toAbsolutePath().getParent();
             Files.createDirectories(parent);
-            Path tmp = Files.createTempFile(parent, "." + path.getFileName(), ".tmp");
+            Path tmp = AtomicFiles.temp(parent, "." + path.getFileName(), ".tmp");
             Files.write(tmp, keep, StandardCharsets.UTF_8);
             Files.move(tmp, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             out = Files.newBufferedWriter(path, StandardCharsets.UTF_8, StandardOpenOption.APPEND);

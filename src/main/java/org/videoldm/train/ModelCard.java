@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.videoldm.util.AtomicFiles;
 
 /**
  * What a trained network is and how it was made: written next to a shipped checkpoint as {@code NAME.md} and stored
@@ -159,7 +160,7 @@ public record ModelCard(String name, String stage, Data data, List<String> paren
         try {
             Path dir = file.toAbsolutePath().getParent();
             Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+            Path tmp = AtomicFiles.temp(dir, "." + file.getFileName(), ".tmp");
             Files.writeString(tmp, toMarkdown(), StandardCharsets.UTF_8);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {

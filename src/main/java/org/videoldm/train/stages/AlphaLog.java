@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.videoldm.nn.Module;
+import org.videoldm.util.AtomicFiles;
 
 /**
  * The learned merge factors of the temporal layers over training, for the notebook's plot: one CSV row per logged
@@ -52,7 +53,7 @@ public final class AlphaLog implements AutoCloseable {
             }
             Path dir = path.toAbsolutePath().getParent();
             Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "." + path.getFileName(), ".tmp");
+            Path tmp = AtomicFiles.temp(dir, "." + path.getFileName(), ".tmp");
             Files.write(tmp, keep, StandardCharsets.UTF_8);
             Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             out = Files.newBufferedWriter(path, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
