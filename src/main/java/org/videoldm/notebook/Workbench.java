@@ -11,6 +11,7 @@ import org.videoldm.train.Scale;
 import org.videoldm.train.stages.StageResult;
 import org.videoldm.train.stages.StageSettings;
 import org.videoldm.util.Progress;
+import org.videoldm.util.Setting;
 
 /**
  * The three settings every notebook starts from, and the folders that follow from them.
@@ -44,14 +45,11 @@ public final class Workbench {
 
     /** Settings from the environment (defaults: toy, synthetic, full) and the project found from the working directory. */
     public static Workbench fromEnvironment() {
-        String data = System.getProperty(DATA_PROPERTY);
-        if (data == null || data.isBlank()) {
-            data = System.getenv(DATA_ENV);
-        }
+        String data = Setting.lookup(DATA_PROPERTY, DATA_ENV).orElse(DataSources.SYNTHETIC);
         // Relative to the working directory (the notebooks folder), so that printed paths name no machine folders.
         Path cwd = Path.of("").toAbsolutePath();
         Path relativeRoot = cwd.relativize(DataSources.projectRoot());
-        return new Workbench(Scale.current(), data == null || data.isBlank() ? DataSources.SYNTHETIC : data.trim(), RunMode.current(),
+        return new Workbench(Scale.current(), data, RunMode.current(),
                 relativeRoot.toString().isEmpty() ? Path.of(".") : relativeRoot);
     }
 

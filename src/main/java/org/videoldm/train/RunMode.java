@@ -21,11 +21,7 @@ public enum RunMode {
 
     /** The mode from the property, else the environment, else FULL. */
     public static RunMode current() {
-        String p = System.getProperty(PROPERTY);
-        if (p == null || p.isBlank()) {
-            p = System.getenv(ENV);
-        }
-        return p == null || p.isBlank() ? FULL : parse(p);
+        return org.videoldm.util.Setting.lookup(PROPERTY, ENV).map(RunMode::parse).orElse(FULL);
     }
 
     public static RunMode parse(String s) {

@@ -76,11 +76,7 @@ public enum Scale {
 
     /** The scale from the property, else the environment, else TOY. */
     public static Scale current() {
-        String p = System.getProperty(PROPERTY);
-        if (p == null || p.isBlank()) {
-            p = System.getenv(ENV);
-        }
-        return p == null || p.isBlank() ? TOY : parse(p);
+        return org.videoldm.util.Setting.lookup(PROPERTY, ENV).map(Scale::parse).orElse(TOY);
     }
 
     public static Scale parse(String s) {
