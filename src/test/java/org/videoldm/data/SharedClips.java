@@ -28,14 +28,7 @@ final class SharedClips {
 
     /** {@code shared/datasets} beside the project root, found by walking up from the working folder. */
     static Path root() {
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            Path parent = d.getParent();
-            if (parent != null && Files.isDirectory(parent.resolve("shared").resolve("datasets"))) {
-                return parent.resolve("shared").resolve("datasets");
-            }
-        }
-        assumeTrue(false, "../shared/datasets not found next to the project; shared clips unavailable");
-        return null;
+        return org.videoldm.TestPaths.sharedDatasetsOrSkip();
     }
 
     /** Every documented file (originals and baseline copies) by path. */

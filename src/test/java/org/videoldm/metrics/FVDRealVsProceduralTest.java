@@ -30,7 +30,7 @@ class FVDRealVsProceduralTest {
 
     /** CLIPS clips of T frames, back to back from the start of a video, each frame resized to H x W. */
     static NDArray realClips(NDManager m, String file) {
-        Path p = TestPaths.shared().resolve("datasets/driving").resolve(file);
+        Path p = TestPaths.sharedDatasetsOrSkip().resolve("driving").resolve(file);
         List<RgbFrame> frames = new ArrayList<>();
         VideoReader.pureJava().forEachFrame(p, i -> i < CLIPS * T, (i, s, f) -> frames.add(FrameResize.resize(f, W, H)));
         assertEquals(CLIPS * T, frames.size(), "frames decoded from " + file);
