@@ -37,6 +37,9 @@ public enum Container {
         if (Files.isDirectory(path)) {
             return FRAME_FOLDER;
         }
+        if (!Files.exists(path)) {
+            throw new VideoDecodeException(path, "no such file", null);
+        }
         byte[] head = new byte[512];
         int n;
         try (InputStream in = Files.newInputStream(path)) {

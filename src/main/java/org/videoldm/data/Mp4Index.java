@@ -102,6 +102,14 @@ final class Mp4Index {
         SeqParameterSet sps = null;
         int width = entry instanceof VideoSampleEntry v ? v.getWidth() : 0;
         int height = entry instanceof VideoSampleEntry v ? v.getHeight() : 0;
+        if (width <= 0 || height <= 0) {
+            // sample entries of codecs JCodec does not know are not parsed as visual entries; the track header has the size
+            org.jcodec.containers.mp4.boxes.TrackHeaderBox tkhd = NodeBox.findFirst(video.getBox(), org.jcodec.containers.mp4.boxes.TrackHeaderBox.class, "tkhd");
+            if (tkhd != null) {
+                width = Math.round(tkhd.getWidth());
+                height = Math.round(tkhd.getHeight());
+            }
+        }
         if (codec.equals("h264")) {
             AvcCBox avcC = NodeBox.findFirst(entry, AvcCBox.class, "avcC");
             if (avcC == null || avcC.getSpsList().isEmpty()) {

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 
 /**
  * A video that cannot be read. The message names the file, what was found in it (container,
- * codec, profile) and the ffmpeg command that converts it to something we decode.
+ * codec, profile) and, where re-encoding would help, the ffmpeg command that converts it to something we decode.
  */
 public final class VideoDecodeException extends RuntimeException {
     private final transient Path file;
@@ -59,7 +59,24 @@ public final class VideoDecodeException extends RuntimeException {
         if (found != null) {
             sb.append(" (found: ").append(found.summary()).append(')');
         }
-        return sb.append(". To convert it to H.264 Baseline MP4: ").append(conversionCommand(file)).toString();
+        if (conversionHelps(reason, found)) {
+            sb.append(". To convert it to H.264 Baseline MP4: ").append(conversionCommand(file));
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Whether re-encoding with ffmpeg would make the file readable: a video container we recognise holding a codec or
+     * profile we cannot decode, or a stream the decoder failed on. Not for missing files, folders, text, images, or
+     * files cut short (ffmpeg cannot restore what is not there).
+     */
+    static boolean conversionHelps(String reason, VideoInfo found) {
+        if (found == null || reason.startsWith("truncated") || reason.startsWith("no such file")) {
+            return false;
+        }
+        String c = found.container();
+        return !(c.equals(Container.TEXT.label) || c.equals(Container.UNKNOWN.label) || c.equals(Container.EMPTY.label)
+                || c.equals(Container.PNG.label) || c.equals(Container.JPEG.label) || c.equals(Container.FRAME_FOLDER.label));
     }
 
     private static String quote(String s) {

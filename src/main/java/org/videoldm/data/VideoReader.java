@@ -14,8 +14,7 @@ import java.util.function.UnaryOperator;
  * ffmpeg command that converts it.
  */
 public final class VideoReader {
-    private static final VideoReader STANDARD = new VideoReader(
-            "off".equals(System.getProperty("videoldm.ffmpeg")) ? null : FfmpegDecoder.locate(System.getenv("PATH")).orElse(null));
+    private static final VideoReader ON_PATH = new VideoReader(FfmpegDecoder.locate(System.getenv("PATH")).orElse(null));
 
     private final Path ffmpeg;
 
@@ -23,9 +22,16 @@ public final class VideoReader {
         this.ffmpeg = ffmpeg;
     }
 
-    /** JCodec and ImageIO, plus ffmpeg if it is on the PATH (system property videoldm.ffmpeg=off disables it). */
+    /**
+     * JCodec and ImageIO, plus ffmpeg if it is on the PATH. The system property {@code videoldm.ffmpeg} overrides the
+     * lookup: {@code off} never runs ffmpeg, a path names the executable to use.
+     */
     public static VideoReader standard() {
-        return STANDARD;
+        String setting = System.getProperty("videoldm.ffmpeg");
+        if (setting == null || setting.isBlank()) {
+            return ON_PATH;
+        }
+        return setting.equals("off") ? new VideoReader(null) : new VideoReader(Path.of(setting));
     }
 
     /** Never runs an external program. */

@@ -1,6 +1,7 @@
 package org.videoldm.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -11,6 +12,10 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.videoldm.data.DrivingScene;
+import org.videoldm.data.DrivingSceneRenderer;
+import org.videoldm.data.GifWriter;
+import org.videoldm.data.Mp4Writer;
 
 /** The info and dataset commands as a user runs them. */
 class DataCommandsTest {
@@ -36,14 +41,7 @@ class DataCommandsTest {
     }
 
     private static Path shared(String file) {
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            Path p = d.resolveSibling("shared").resolve("datasets").resolve(file);
-            if (Files.exists(p)) {
-                return p;
-            }
-        }
-        org.junit.jupiter.api.Assumptions.assumeTrue(false, "shared clips not found");
-        return null;
+        return org.videoldm.TestPaths.sharedDatasetsOrSkip().resolve(file);
     }
 
     @Test
@@ -55,10 +53,78 @@ class DataCommandsTest {
         assertTrue(r.out().contains("edit list presents 139 of 148 coded frames"), r.out());
     }
 
+    /** An MP4 whose sample entry says HEVC: a known container with a codec the pure-Java decoder does not read. */
+    private Path hevcLabelledMp4(int frames) throws Exception {
+        Path mp4 = tmp.resolve("scene.mp4");
+        Mp4Writer.write(mp4, DrivingSceneRenderer.render(DrivingScene.random(3), frames, 32, 64), 5);
+        byte[] b = Files.readAllBytes(mp4);
+        int at = lastIndexOf(b, "avc1".getBytes(StandardCharsets.US_ASCII)); // the sample entry, not the ftyp brand
+        assertTrue(at > 0, "the writer's sample entry");
+        System.arraycopy("hvc1".getBytes(StandardCharsets.US_ASCII), 0, b, at, 4);
+        Path hevc = tmp.resolve("scene_hevc.mp4");
+        Files.write(hevc, b);
+        return hevc;
+    }
+
+    private static int lastIndexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = hay.length - needle.length; i >= 0; i--) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private static Run withFfmpeg(String setting, String... args) {
+        String old = System.getProperty("videoldm.ffmpeg");
+        System.setProperty("videoldm.ffmpeg", setting);
+        try {
+            return run(args);
+        } finally {
+            if (old == null) {
+                System.clearProperty("videoldm.ffmpeg");
+            } else {
+                System.setProperty("videoldm.ffmpeg", old);
+            }
+        }
+    }
+
     @Test
-    void infoOnUndecodableFileSaysHowToConvert() {
+    void withoutFfmpegAnUndecodableCodecGetsTheConversionCommand() throws Exception {
+        Path video = hevcLabelledMp4(6);
+        Run r = withFfmpeg("off", "info", video.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("frames:     6\n"), r.out());
+        assertTrue(r.out().contains("decoder:    none: hevc video is not H.264"), r.out());
+        assertTrue(r.out().contains("convert:    ffmpeg -i " + video + " -c:v libx264 -profile:v baseline -pix_fmt yuv420p -an "), r.out());
+        Run decode = withFfmpeg("off", "info", "--decode", video.toString());
+        assertTrue(decode.out().contains("decoder:    none"), decode.out());
+    }
+
+    @Test
+    void withFfmpegAnUndecodableCodecIsDecodedByIt() throws Exception {
+        Path video = hevcLabelledMp4(6);
+        // A stand-in ffmpeg that writes six 64x32 RGB frames, as "-f rawvideo -pix_fmt rgb24 -" does; the real
+        // program's decoding is not ours to test, choosing it and reading its output is.
+        Path fake = tmp.resolve("ffmpeg");
+        Files.writeString(fake, "#!/bin/sh\nhead -c " + 6 * 64 * 32 * 3 + " /dev/zero\n");
+        assertTrue(fake.toFile().setExecutable(true));
+        Run r = withFfmpeg(fake.toString(), "info", "--decode", video.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("decoder:    ffmpeg\n"), r.out());
+        assertTrue(r.out().contains("ffmpeg decodes it"), r.out());
+        assertTrue(r.out().contains("decoded:    6 frames to RGB"), r.out());
+        assertFalse(r.out().contains("convert:"), r.out());
+    }
+
+    @Test
+    void theRealMpeg4Part2ClipWithoutFfmpegSaysHowToConvert() {
         Path avi = shared("nondriving/mmaction2_test_avi.avi");
-        Run r = run("info", avi.toString());
+        Run r = withFfmpeg("off", "info", avi.toString());
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("frames:     164\n"), r.out());
         assertTrue(r.out().contains("decoder:    none: MPEG-4 Part 2"), r.out());
@@ -66,15 +132,38 @@ class DataCommandsTest {
     }
 
     @Test
-    void infoOnATextFileIsAOneLineError() throws Exception {
+    void infoOnATextFileIsAOneLineErrorWithoutAConversionHint() throws Exception {
         Path text = Files.writeString(tmp.resolve("fake.mp4"), "just text");
         Run r = run("info", text.toString());
         assertEquals(2, r.status());
         assertTrue(r.err().startsWith("error: " + text + ": not a video"), r.err());
+        assertFalse(r.err().contains("ffmpeg"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
-        Run two = run("info", text.toString(), shared("driving/yolop_input1.gif").toString());
+        Path gif = tmp.resolve("scene.gif");
+        GifWriter.write(gif, DrivingSceneRenderer.render(DrivingScene.random(1), 9, 32, 64), 5);
+        Run two = run("info", text.toString(), gif.toString());
         assertEquals(1, two.status());
-        assertTrue(two.out().contains("frames:     72"), two.out());
+        assertTrue(two.out().contains("frames:     9"), two.out());
+    }
+
+    @Test
+    void missingFilesFoldersAndCutFilesSayWhatIsWrongWithoutAConversionHint() throws Exception {
+        Run missing = run("info", tmp.resolve("nothing.mp4").toString());
+        assertEquals(2, missing.status());
+        assertEquals("error: " + tmp.resolve("nothing.mp4") + ": no such file", missing.err().strip());
+        Path empty = Files.createDirectories(tmp.resolve("empty_folder"));
+        Run folder = run("info", empty.toString());
+        assertTrue(folder.err().contains("folder without PNG or JPEG frames"), folder.err());
+        assertFalse(folder.err().contains("ffmpeg"), folder.err());
+        Path mp4 = tmp.resolve("whole.mp4");
+        Mp4Writer.write(mp4, DrivingSceneRenderer.render(DrivingScene.random(2), 8, 32, 64), 5);
+        byte[] b = Files.readAllBytes(mp4);
+        Path cut = tmp.resolve("cut.mp4");
+        Files.write(cut, java.util.Arrays.copyOf(b, b.length / 2));
+        Run truncated = run("info", cut.toString());
+        assertEquals(2, truncated.status());
+        assertTrue(truncated.err().contains("truncated file"), truncated.err());
+        assertFalse(truncated.err().contains("ffmpeg"), truncated.err());
     }
 
     @Test

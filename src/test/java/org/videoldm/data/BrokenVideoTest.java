@@ -23,17 +23,23 @@ class BrokenVideoTest {
     @TempDir
     Path tmp;
 
-    private static Path smallClip() {
-        return SharedClips.root().resolve("driving/yolop_input1.baseline.mp4");
+    /** A 40-frame H.264 Baseline MP4 of a rendered scene (header at the end, as the writer puts it). */
+    private Path smallClip() {
+        Path p = tmp.resolve("small_clip.mp4");
+        if (!Files.exists(p)) {
+            Mp4Writer.write(p, DrivingSceneRenderer.render(DrivingScene.random(7), 40, 64, 128), 10);
+        }
+        return p;
     }
 
-    private static void assertClearError(VideoDecodeException e, Path file, String... parts) {
+    /** One line naming the file and what is wrong; the ffmpeg conversion command only where re-encoding would help. */
+    private static void assertClearError(VideoDecodeException e, Path file, boolean conversionHelps, String... parts) {
         String msg = e.getMessage();
         assertTrue(msg.startsWith(file + ": "), msg);
         for (String p : parts) {
             assertTrue(msg.contains(p), "missing '" + p + "' in: " + msg);
         }
-        assertTrue(msg.contains("ffmpeg -i " + file + " -c:v libx264 -profile:v baseline -pix_fmt yuv420p -an "), msg);
+        assertEquals(conversionHelps, msg.contains("ffmpeg -i " + file + " -c:v libx264 -profile:v baseline -pix_fmt yuv420p -an "), msg);
         assertFalse(msg.contains("\n"), msg);
     }
 
@@ -43,7 +49,7 @@ class BrokenVideoTest {
         Path cut = tmp.resolve("cut.mp4");
         Files.write(cut, Arrays.copyOf(all, all.length * 6 / 10));
         VideoDecodeException e = assertThrows(VideoDecodeException.class, () -> reader.probe(cut));
-        assertClearError(e, cut, "truncated file", "'mdat' box at byte 40", "but the file ends after " + all.length * 6 / 10 + " bytes",
+        assertClearError(e, cut, false, "truncated file", "'mdat' box at byte 40", "but the file ends after " + all.length * 6 / 10 + " bytes",
                 "'moov' box", "container mp4");
         assertThrows(VideoDecodeException.class, () -> reader.read(cut));
     }
@@ -54,7 +60,7 @@ class BrokenVideoTest {
         Path cut = tmp.resolve("almost.mp4");
         Files.write(cut, Arrays.copyOf(all, all.length - 100));
         VideoDecodeException e = assertThrows(VideoDecodeException.class, () -> reader.probe(cut));
-        assertClearError(e, cut, "truncated file: the movie header ('moov' box)");
+        assertClearError(e, cut, false, "truncated file: the movie header ('moov' box)");
     }
 
     @Test
@@ -71,7 +77,7 @@ class BrokenVideoTest {
         out.write(all, moov, all.length - moov);
         Path cut = Files.write(tmp.resolve("cut-media.mp4"), out.toByteArray());
         VideoDecodeException e = assertThrows(VideoDecodeException.class, () -> reader.probe(cut));
-        assertClearError(e, cut, "truncated file: frame ", "(in decode order) needs bytes up to", "codec h264");
+        assertClearError(e, cut, false, "truncated file: frame ", "(in decode order) needs bytes up to", "codec h264");
     }
 
     @Test
@@ -79,19 +85,19 @@ class BrokenVideoTest {
         Path text = tmp.resolve("notes.mp4");
         Files.writeString(text, "These are my notes about the drive.\nNot a video at all.\n");
         VideoDecodeException e = assertThrows(VideoDecodeException.class, () -> reader.probe(text));
-        assertClearError(e, text, "not a video", "holds text", "These are my notes", "container text");
+        assertClearError(e, text, false, "not a video", "holds text", "These are my notes", "container text");
         assertThrows(VideoDecodeException.class, () -> reader.countFrames(text));
     }
 
     @Test
     void emptyAndRandomFiles() throws IOException {
         Path empty = Files.createFile(tmp.resolve("empty.mp4"));
-        assertClearError(assertThrows(VideoDecodeException.class, () -> reader.probe(empty)), empty, "empty");
+        assertClearError(assertThrows(VideoDecodeException.class, () -> reader.probe(empty)), empty, false, "empty");
         byte[] noise = new byte[4096];
         new Random(1).nextBytes(noise);
         noise[0] = 0;
         Path random = Files.write(tmp.resolve("random.mp4"), noise);
-        assertClearError(assertThrows(VideoDecodeException.class, () -> reader.probe(random)), random, "unrecognised content");
+        assertClearError(assertThrows(VideoDecodeException.class, () -> reader.probe(random)), random, false, "unrecognised content");
     }
 
     @Test
@@ -106,7 +112,7 @@ class BrokenVideoTest {
         VideoInfo info = reader.probe(patched);
         assertFalse(info.decodable());
         VideoDecodeException e = assertThrows(VideoDecodeException.class, () -> reader.read(patched));
-        assertClearError(e, patched, "H.264 High 4:4:4 Predictive", "beyond the pure-Java decoder", "codec h264, profile High 4:4:4 Predictive");
+        assertClearError(e, patched, true, "H.264 High 4:4:4 Predictive", "beyond the pure-Java decoder", "codec h264, profile High 4:4:4 Predictive");
     }
 
     @Test
@@ -133,9 +139,22 @@ class BrokenVideoTest {
         assertTrue(FfmpegDecoder.locate(bin.toString()).isEmpty());
         assertTrue(FfmpegDecoder.locate("").isEmpty());
         assertTrue(VideoReader.pureJava().ffmpeg().isEmpty());
-        // Without ffmpeg the AVI stays undecodable and says how to convert it.
-        VideoInfo avi = reader.probe(SharedClips.root().resolve("nondriving/mmaction2_test_avi.avi"));
-        assertFalse(avi.decodable());
+        // Without ffmpeg a codec JCodec cannot read stays undecodable (here an MP4 relabelled as HEVC); with ffmpeg it is
+        // handed over, and a failing ffmpeg is reported with its exit status.
+        byte[] b = Files.readAllBytes(smallClip());
+        int at = -1;
+        for (int i = b.length - 4; i >= 0 && at < 0; i--) {
+            at = b[i] == 'a' && b[i + 1] == 'v' && b[i + 2] == 'c' && b[i + 3] == '1' ? i : -1;
+        }
+        System.arraycopy("hvc1".getBytes(), 0, b, at, 4);
+        Path hevc = Files.write(tmp.resolve("hevc.mp4"), b);
+        assertFalse(reader.probe(hevc).decodable());
+        Path failing = Files.writeString(tmp.resolve("failing-ffmpeg"), "#!/bin/sh\necho 'no decoder' >&2\nexit 3\n");
+        Files.setPosixFilePermissions(failing, PosixFilePermissions.fromString("rwxr-xr-x"));
+        VideoReader withFailing = VideoReader.withFfmpeg(failing);
+        assertTrue(withFailing.probe(hevc).decodable());
+        VideoDecodeException e = assertThrows(VideoDecodeException.class, () -> withFailing.read(hevc));
+        assertTrue(e.getMessage().contains("ffmpeg failed (exit 3): no decoder"), e.getMessage());
         // A PATH entry holding an executable ffmpeg is found.
         Path fake = Files.writeString(bin.resolve("ffmpeg"), "#!/bin/sh\nexit 1\n");
         Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
