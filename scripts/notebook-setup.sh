@@ -37,8 +37,9 @@ import json, os, sys
 path, threads = sys.argv[1], sys.argv[2]
 spec = json.load(open(path))
 jar = [a for a in spec["argv"] if a.endswith(".jar")][0]
-spec["argv"] = ["java", "-Xmx12g", f"-Dai.djl.pytorch.num_threads={threads}",
-                "-Dai.djl.pytorch.num_interop_threads=1", "-jar", jar, "{connection_file}"]
+# The foreign-function module lets the library switch off NNPACK in libtorch (see util.TorchFlags).
+spec["argv"] = ["java", "-Xmx12g", "--add-modules", "jdk.incubator.foreign", "--enable-native-access=ALL-UNNAMED",
+                f"-Dai.djl.pytorch.num_threads={threads}", "-Dai.djl.pytorch.num_interop_threads=1", "-jar", jar, "{connection_file}"]
 spec["display_name"] = "Java"
 env = spec.setdefault("env", {})
 # MKL inside libtorch: fixed thread count and alignment-independent kernels, so training resumes bit for bit.

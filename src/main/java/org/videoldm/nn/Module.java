@@ -28,6 +28,11 @@ import java.util.function.Predicate;
  * {@link #forwardList}.
  */
 public abstract class Module extends AbstractBlock {
+    static {
+        // libtorch's process-wide switches (NNPACK off, optional allocation poisoning), before the first network runs
+        org.videoldm.util.TorchFlags.init();
+    }
+
     protected final NDManager manager;
     private final Set<String> buffers = new HashSet<>();
 
