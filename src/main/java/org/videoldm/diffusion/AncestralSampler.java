@@ -1,5 +1,6 @@
 package org.videoldm.diffusion;
 
+import org.videoldm.nn.Ops;
 import ai.djl.ndarray.NDArray;
 
 /**
@@ -32,6 +33,6 @@ public abstract class AncestralSampler extends DiffusionSampler {
         if (s.nextSigma() <= 0 || sigmaUp == 0) {
             return x;
         }
-        return x.add(s.randn().mul((float) (sNoise * sigmaUp)));
+        return x.add(Ops.scale(s.randn(), (float) (sNoise * sigmaUp)));
     }
 }

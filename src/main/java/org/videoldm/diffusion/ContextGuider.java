@@ -35,6 +35,6 @@ public final class ContextGuider implements Guider {
     @Override
     public NDArray combine(NDArray denoised, NDArray sigma) {
         NDArray[] h = VanillaCFG.halves(denoised);
-        return h[0].add(h[1].sub(h[0]).mul(scale));
+        return h[0].add(Ops.scale(h[1].sub(h[0]), scale));
     }
 }

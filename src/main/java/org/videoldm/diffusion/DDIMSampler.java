@@ -1,5 +1,6 @@
 package org.videoldm.diffusion;
 
+import org.videoldm.nn.Ops;
 import ai.djl.ndarray.NDArray;
 
 /**
@@ -38,16 +39,16 @@ public class DDIMSampler extends DiffusionSampler {
         if (next <= 0) {
             return x0;
         }
-        NDArray eps = x.sub(x0).div((float) sigma);
+        NDArray eps = Ops.divide(x.sub(x0), (float) sigma);
         double abar = 1 / (1 + sigma * sigma);
         double abarPrev = 1 / (1 + next * next);
         double st = eta * Math.sqrt((1 - abarPrev) / (1 - abar)) * Math.sqrt(1 - abar / abarPrev);
         double dir = Math.sqrt(Math.max(0, 1 - abarPrev - st * st));
         double back = 1 / Math.sqrt(abarPrev);
         // x_prev / sqrt(abar_prev) with x0's coefficient sqrt(abar_prev) / sqrt(abar_prev) = 1
-        NDArray out = x0.add(eps.mul((float) (dir * back)));
+        NDArray out = x0.add(Ops.scale(eps, (float) (dir * back)));
         if (st > 0) {
-            out = out.add(s.randn().mul((float) (st * back)));
+            out = out.add(Ops.scale(s.randn(), (float) (st * back)));
         }
         return out;
     }

@@ -1,5 +1,6 @@
 package org.videoldm.diffusion;
 
+import org.videoldm.nn.Ops;
 import ai.djl.ndarray.NDArray;
 
 /**
@@ -30,13 +31,13 @@ public class DPMPP2MSampler extends DiffusionSampler {
         float mult1 = (float) (next / (double) sigma);
         float mult2 = (float) Math.expm1(-h);
         if (old == null) {
-            return x.mul(mult1).sub(denoised.mul(mult2));
+            return Ops.scale(x, mult1).sub(Ops.scale(denoised, mult2));
         }
         double hLast = t + Math.log(s.previousSigma());
         double r = hLast / h;
         float mult3 = (float) (1 + 1 / (2 * r));
         float mult4 = (float) (1 / (2 * r));
-        NDArray denoisedD = denoised.mul(mult3).sub(old.mul(mult4));
-        return x.mul(mult1).sub(denoisedD.mul(mult2));
+        NDArray denoisedD = Ops.scale(denoised, mult3).sub(Ops.scale(old, mult4));
+        return Ops.scale(x, mult1).sub(Ops.scale(denoisedD, mult2));
     }
 }

@@ -1,5 +1,6 @@
 package org.videoldm.diffusion;
 
+import org.videoldm.nn.Ops;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -66,11 +67,11 @@ public final class DiffusionEngine {
 
     /** What the first stage decodes: {@code latents / scale_factor} (decode_first_stage). */
     public NDArray toFirstStage(NDArray latents) {
-        return latents.mul((float) (1.0 / scaleFactor));
+        return Ops.scale(latents, (float) (1.0 / scaleFactor));
     }
 
     /** Encoder output to diffusion latents: {@code z * scale_factor} (encode_first_stage). */
     public NDArray fromFirstStage(NDArray z) {
-        return z.mul((float) scaleFactor);
+        return Ops.scale(z, (float) scaleFactor);
     }
 }

@@ -1,5 +1,6 @@
 package org.videoldm.diffusion;
 
+import org.videoldm.nn.Ops;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -80,7 +81,7 @@ public abstract class DiffusionSampler {
         try (NDManager run = parent.newSubManager();
                 Progress bar = Progress.start(getClass().getSimpleName(), n, 0, progress)) {
             float factor = (float) Math.sqrt(1.0f + sigmas[0] * sigmas[0]);
-            NDArray x = noise.mul(factor);
+            NDArray x = Ops.scale(noise, factor);
             x.attach(run);
             Step state = new Step(sigmas, seed, run);
             for (int i = 0; i < n; i++) {

@@ -1,5 +1,6 @@
 package org.videoldm.diffusion;
 
+import org.videoldm.nn.Ops;
 import ai.djl.ndarray.NDArray;
 
 /**
@@ -29,19 +30,19 @@ public abstract class EDMSampler extends DiffusionSampler {
         float sigmaHat = (float) (sigma * (gamma + 1.0));
         NDArray x = s.x();
         if (gamma > 0) {
-            NDArray eps = s.randn().mul((float) sNoise);
-            x = x.add(eps.mul((float) Math.sqrt((double) sigmaHat * sigmaHat - (double) sigma * sigma)));
+            NDArray eps = Ops.scale(s.randn(), (float) sNoise);
+            x = x.add(Ops.scale(eps, (float) Math.sqrt((double) sigmaHat * sigmaHat - (double) sigma * sigma)));
         }
         NDArray denoised = s.denoise(x, sigmaHat);
         NDArray d = toD(x, sigmaHat, denoised);
         float dt = s.nextSigma() - sigmaHat;
-        NDArray euler = x.add(d.mul(dt));
+        NDArray euler = x.add(Ops.scale(d, dt));
         return correction(s, euler, x, d, dt);
     }
 
     /** The derivative of the probability-flow ODE, {@code (x - denoised) / sigma} (sgm's {@code to_d}). */
     protected static NDArray toD(NDArray x, float sigma, NDArray denoised) {
-        return x.sub(denoised).div(sigma);
+        return Ops.divide(x.sub(denoised), sigma);
     }
 
     /** sgm's {@code possible_correction_step}: the Euler result, or a better one. */

@@ -1,5 +1,6 @@
 package org.videoldm.diffusion;
 
+import org.videoldm.nn.Ops;
 import ai.djl.ndarray.NDArray;
 
 /**
@@ -29,9 +30,9 @@ public final class EDMScaling implements DenoiserScaling {
         float sd2 = sigmaData * sigmaData;
         NDArray total = sigma.square().add(sd2);
         NDArray cSkip = total.getNDArrayInternal().rdiv(sd2);
-        NDArray cOut = sigma.mul(sigmaData).div(total.sqrt());
+        NDArray cOut = Ops.scale(sigma, sigmaData).div(total.sqrt());
         NDArray cIn = total.sqrt().getNDArrayInternal().rdiv(1f);
-        NDArray cNoise = sigma.log().mul(0.25f);
+        NDArray cNoise = Ops.scale(sigma.log(), 0.25f);
         return new Coefficients(cSkip, cOut, cIn, cNoise);
     }
 }

@@ -1,5 +1,6 @@
 package org.videoldm.diffusion;
 
+import org.videoldm.nn.Ops;
 import ai.djl.ndarray.NDArray;
 
 /** Euler step to sigma_down, then fresh noise to sigma_next (k-diffusion's euler_ancestral). */
@@ -19,7 +20,7 @@ public class EulerAncestralSampler extends AncestralSampler {
         NDArray x = s.x();
         NDArray denoised = s.denoise(x, sigma);
         NDArray d = EDMSampler.toD(x, sigma, denoised);
-        NDArray stepped = x.add(d.mul((float) (du[0] - sigma)));
+        NDArray stepped = x.add(Ops.scale(d, (float) (du[0] - sigma)));
         return ancestralNoise(s, stepped, du[1]);
     }
 }

@@ -1,5 +1,6 @@
 package org.videoldm.diffusion;
 
+import org.videoldm.nn.Ops;
 import ai.djl.ndarray.NDArray;
 
 /**
@@ -23,7 +24,7 @@ public class HeunEDMSampler extends EDMSampler {
         }
         NDArray denoised = s.denoise(euler, next);
         NDArray dNew = toD(euler, next, denoised);
-        NDArray dPrime = d.add(dNew).div(2f);
-        return x.add(dPrime.mul(dt));
+        NDArray dPrime = Ops.divide(d.add(dNew), 2f);
+        return x.add(Ops.scale(dPrime, dt));
     }
 }

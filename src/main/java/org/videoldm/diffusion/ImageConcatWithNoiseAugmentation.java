@@ -66,12 +66,21 @@ public final class ImageConcatWithNoiseAugmentation {
      * @param noise standard normal noise shaped like the resized frames
      */
     public Conditioning condition(Conditioning base, NDArray lowRes, int[] levels, NDArray noise) {
+        return condition(base, lowRes, levels, noise, latentHeight, latentWidth);
+    }
+
+    /** As {@link #condition(Conditioning, NDArray, int[], NDArray)} on another latent grid (inputs of another size). */
+    public Conditioning condition(Conditioning base, NDArray lowRes, int[] levels, NDArray noise, long gridHeight, long gridWidth) {
         for (int level : levels) {
             if (level < 0 || level >= augmentation.maxNoiseLevel()) {
                 throw new IllegalArgumentException("upsampler conditioning: noise level " + level + " outside 0.." + (augmentation.maxNoiseLevel() - 1));
             }
         }
-        return augmentation.apply(base, resize(lowRes), levels, base.numVideoFrames(), noise);
+        Shape s = lowRes.getShape();
+        if (s.dimension() != 4 || s.get(1) != CHANNELS) {
+            throw new IllegalArgumentException("upsampler conditioning: low-resolution frames must be [N, 3, h, w], got " + s);
+        }
+        return augmentation.apply(base, resize(lowRes, gridHeight, gridWidth), levels, base.numVideoFrames(), noise);
     }
 
     /** The shape of the resized conditioning for {@code rows} frames. */

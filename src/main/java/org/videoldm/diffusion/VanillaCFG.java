@@ -26,7 +26,7 @@ public class VanillaCFG implements Guider {
     @Override
     public NDArray combine(NDArray denoised, NDArray sigma) {
         NDArray[] halves = halves(denoised);
-        return halves[0].add(halves[1].sub(halves[0]).mul(scale));
+        return halves[0].add(Ops.scale(halves[1].sub(halves[0]), scale));
     }
 
     /** The unconditional and conditional halves of a guided batch. */

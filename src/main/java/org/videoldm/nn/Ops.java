@@ -5,19 +5,56 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import ai.djl.pytorch.jni.JniUtils;
 
 /** Small tensor operations the networks share. */
 public final class Ops {
     private Ops() {}
 
     /**
-     * {@code x * c} for a constant c. Use it instead of {@code x.mul(float)} wherever gradients flow: DJL's
-     * PyTorch engine multiplies by a temporary scalar tensor that lives in a Java direct buffer, autograd saves
-     * it for the backward pass, and once the temporary is closed the garbage collector may free that memory
-     * first, so gradients become garbage. This constant lives in engine memory.
+     * {@code x * c} for a constant c. Use it instead of {@code x.mul(float)}: DJL's PyTorch engine multiplies by a
+     * temporary scalar tensor that lives in a Java direct buffer and closes it at once; where autograd saved it for
+     * the backward pass, the garbage collector may free that memory first and the gradient reads garbage. This
+     * constant lives in engine memory. {@code NoJavaScalarOperandsTest} keeps the number overloads of mul, div, pow,
+     * maximum and minimum out of the library.
      */
     public static NDArray scale(NDArray x, float c) {
-        return x.mul(constant(x, c));
+        NDArray k = constant(x, c);
+        return releaseUnlessSaved(x, k, x.mul(k));
+    }
+
+    /**
+     * Closes the constant {@code k} right away when no backward pass can need it (autograd is off or {@code x} takes
+     * no gradient), so loops outside a per-step scope do not collect one constant per call.
+     */
+    private static NDArray releaseUnlessSaved(NDArray x, NDArray k, NDArray result) {
+        if (!(JniUtils.isGradMode() && x.hasGradient())) {
+            k.close();
+        }
+        return result;
+    }
+
+    /** {@code x / c} for a constant c, with the constant in engine memory (see {@link #scale}). */
+    public static NDArray divide(NDArray x, float c) {
+        NDArray k = constant(x, c);
+        return releaseUnlessSaved(x, k, x.div(k));
+    }
+
+    /** {@code x ^ c} for a constant c, with the constant in engine memory (see {@link #scale}). */
+    public static NDArray power(NDArray x, float c) {
+        NDArray k = constant(x, c);
+        return releaseUnlessSaved(x, k, x.pow(k));
+    }
+
+    /**
+     * {@code x *= c} in place, with the constant in engine memory (see {@link #scale}). The constant is released at
+     * once: nothing records an in-place update for a backward pass, and parameters' and optimizer state's managers
+     * would otherwise collect one constant per step.
+     */
+    public static NDArray scaleInPlace(NDArray x, float c) {
+        try (NDArray k = constant(x, c)) {
+            return x.muli(k);
+        }
     }
 
     /** A 0-dim constant in engine-owned memory with {@code like}'s dtype and manager (see {@link #scale}). */

@@ -16,7 +16,7 @@ public final class TimestepEmbedding {
     public static NDArray embed(NDArray timesteps, int dim, double maxPeriod) {
         int half = dim / 2;
         NDArray t = timesteps.toType(DataType.FLOAT32, false).reshape(-1, 1);
-        NDArray freqs = timesteps.getManager().arange(0f, (float) half).mul((float) (-Math.log(maxPeriod) / half)).exp().reshape(1, half);
+        NDArray freqs = Ops.scale(timesteps.getManager().arange(0f, (float) half), (float) (-Math.log(maxPeriod) / half)).exp().reshape(1, half);
         NDArray args = t.mul(freqs);
         NDArray emb = NDArrays.concat(new ai.djl.ndarray.NDList(args.cos(), args.sin()), -1);
         if (dim % 2 == 1) {

@@ -1,5 +1,6 @@
 package org.videoldm.train;
 
+import org.videoldm.nn.Ops;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -54,16 +55,16 @@ public final class AdamW implements AutoCloseable {
         NDArray mi = m.computeIfAbsent(name, k -> zeros(param));
         NDArray vi = v.computeIfAbsent(name, k -> zeros(param));
         if (weightDecay != 0) {
-            param.muli((float) (1 - lr * weightDecay));
+            Ops.scaleInPlace(param, (float) (1 - lr * weightDecay));
         }
-        mi.muli((float) beta1).addi(scoped(grad.mul((float) (1 - beta1)), scratch));
-        vi.muli((float) beta2).addi(scoped(grad.square().mul((float) (1 - beta2)), scratch));
+        Ops.scaleInPlace(mi, (float) beta1).addi(scoped(Ops.scale(grad, (float) (1 - beta1)), scratch));
+        Ops.scaleInPlace(vi, (float) beta2).addi(scoped(Ops.scale(grad.square(), (float) (1 - beta2)), scratch));
         double bc1 = 1 - Math.pow(beta1, t);
         double bc2 = 1 - Math.pow(beta2, t);
         NDArray denom = scoped(vi.sqrt(), scratch);
-        denom.divi((float) Math.sqrt(bc2)).addi((float) eps);
+        denom.divi(Ops.constant(denom, (float) Math.sqrt(bc2))).addi((float) eps);
         NDArray update = scoped(mi.div(denom), scratch);
-        update.muli((float) (lr / bc1));
+        Ops.scaleInPlace(update, (float) (lr / bc1));
         param.subi(update);
     }
 

@@ -1,5 +1,6 @@
 package org.videoldm.train;
 
+import org.videoldm.nn.Ops;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import org.videoldm.diffusion.Conditioning;
@@ -52,7 +53,7 @@ public final class DiffusionLoss {
             long[] dims = new long[input.getShape().dimension()];
             java.util.Arrays.fill(dims, 1);
             dims[0] = n; // one offset per sample, as the reference draws it
-            noise = noise.add(ctx.normal(new Shape(dims)).mul((float) offsetNoiseLevel));
+            noise = noise.add(Ops.scale(ctx.normal(new Shape(dims)), (float) offsetNoiseLevel));
         }
         return loss(network, denoiser, input, cond, sigmas, noise);
     }

@@ -1,5 +1,6 @@
 package org.videoldm.train;
 
+import org.videoldm.nn.Ops;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -51,7 +52,7 @@ public final class Ema implements AutoCloseable {
         for (Map.Entry<String, NDArray> e : shadow.entrySet()) {
             NDArray diff = e.getValue().sub(params.get(e.getKey()));
             diff.attach(scratch);
-            e.getValue().subi(diff.muli((float) (1 - d)));
+            e.getValue().subi(Ops.scaleInPlace(diff, (float) (1 - d)));
         }
     }
 

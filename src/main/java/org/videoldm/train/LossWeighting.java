@@ -1,5 +1,6 @@
 package org.videoldm.train;
 
+import org.videoldm.nn.Ops;
 import ai.djl.ndarray.NDArray;
 
 /**
@@ -24,7 +25,7 @@ public interface LossWeighting {
     /** EDMWeighting: (sigma^2 + sd^2) / (sigma sd)^2. */
     static LossWeighting edm(double sigmaData) {
         float sd2 = (float) (sigmaData * sigmaData);
-        return s -> s.square().add(sd2).div(s.square().mul(sd2));
+        return s -> s.square().add(sd2).div(Ops.scale(s.square(), sd2));
     }
 
     /** VWeighting: EDMWeighting with sigma_data 1. */

@@ -1,5 +1,6 @@
 package org.videoldm.model.clip;
 
+import org.videoldm.nn.Ops;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.videoldm.nn.Linear;
@@ -26,7 +27,7 @@ public final class CLIPAttention extends Module {
     public NDArray forward(NDArray x, NDArray causalMask) {
         long[] s = x.getShape().getShape();
         long headDim = s[2] / heads;
-        NDArray q = split(qProj.forward(x), s, headDim).mul((float) (1.0 / Math.sqrt(headDim)));
+        NDArray q = Ops.scale(split(qProj.forward(x), s, headDim), (float) (1.0 / Math.sqrt(headDim)));
         NDArray k = split(kProj.forward(x), s, headDim);
         NDArray v = split(vProj.forward(x), s, headDim);
         NDArray scores = q.matMul(k.swapAxes(-1, -2));

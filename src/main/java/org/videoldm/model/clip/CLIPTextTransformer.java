@@ -1,5 +1,6 @@
 package org.videoldm.model.clip;
 
+import org.videoldm.nn.Ops;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -81,7 +82,7 @@ public final class CLIPTextTransformer extends Module {
         NDArray rows = m.arange(0, (int) n, 1, DataType.INT64).reshape(n, 1);
         NDArray cols = m.arange(0, (int) n, 1, DataType.INT64).reshape(1, n);
         // A large finite negative instead of -inf: exp underflows to exactly 0 either way, and no 0 * inf appears.
-        return cols.gt(rows).toType(DataType.FLOAT32, false).mul(-1e9f);
+        return Ops.scale(cols.gt(rows).toType(DataType.FLOAT32, false), -1e9f);
     }
 
     public CLIPTextConfig config() {
