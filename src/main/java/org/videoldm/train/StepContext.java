@@ -16,8 +16,9 @@ public final class StepContext {
     private final long step;
     private final int micro;
     private final NDManager manager;
-    private final SplittableRandom random;
+    private SplittableRandom random;
     private int normalDraws;
+    private boolean lossPhase;
 
     public StepContext(long seed, long step, int micro, NDManager manager) {
         this.seed = seed;
@@ -25,6 +26,22 @@ public final class StepContext {
         this.micro = micro;
         this.manager = manager;
         this.random = new SplittableRandom(Seeds.derive(seed, step, micro, 0));
+    }
+
+    /**
+     * Switches to the loss's own randomness: draws made while computing the loss do not depend on how many the batch
+     * took, so the trainer can compute a loss again on the same batch ({@link #forLoss}) and get the same draws.
+     */
+    public StepContext beginLoss() {
+        lossPhase = true;
+        random = new SplittableRandom(Seeds.derive(seed, step, micro, 0, 1));
+        normalDraws = 0;
+        return this;
+    }
+
+    /** A context already in its loss phase, drawing what {@link #beginLoss()} on the original would. */
+    public static StepContext forLoss(long seed, long step, int micro, NDManager manager) {
+        return new StepContext(seed, step, micro, manager).beginLoss();
     }
 
     /** The optimizer step this micro-batch belongs to (0-based). */
@@ -52,6 +69,7 @@ public final class StepContext {
 
     /** Standard normal noise from the engine, seeded from (seed, step, micro, draw number). */
     public NDArray normal(Shape shape) {
-        return Seeds.normal(manager, shape, Seeds.derive(seed, step, micro, 1 + normalDraws++));
+        long draw = 1 + normalDraws++;
+        return Seeds.normal(manager, shape, lossPhase ? Seeds.derive(seed, step, micro, draw, 1) : Seeds.derive(seed, step, micro, draw));
     }
 }

@@ -1,20 +1,23 @@
 package org.videoldm.train;
 
-import ai.djl.engine.Engine;
+import org.videoldm.nn.Ops;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.videoldm.io.StateDict;
 import org.videoldm.nn.Module;
 import org.videoldm.util.Progress;
 
 /**
  * Trains the trainable parameters of a {@link TrainingStage}'s module: gradient accumulation over micro-batches,
- * NaN/Inf detection (the step is refused and training stops, the last checkpoint stays the last good state),
+ * NaN/Inf detection (the step is refused and training stops, the last checkpoint stays the last good state; a
+ * non-finite gradient names its parameters), a check that every trainable part of the module takes part in the loss,
  * global-norm gradient clipping, {@link AdamW} with warm-up and parameter groups, an {@link Ema}, a CSV
  * {@link LossLog}, progress (loss, it/s, ETA) and {@link TrainingCheckpoint}s from which {@link #resume} continues
  * bit for bit.
@@ -34,6 +37,7 @@ public final class Trainer<B> implements AutoCloseable {
     private final LRSchedule schedule;
     private final AdamW optimizer;
     private final Ema ema;
+    private final GradientPass<B> pass;
     private final Map<String, TrainerConfig.ParamGroup> groups = new LinkedHashMap<>();
     private LossLog lossLog;
     private long step;
@@ -55,7 +59,14 @@ public final class Trainer<B> implements AutoCloseable {
             throw new IllegalArgumentException("trainer: " + module.getClass().getSimpleName() + " has no trainable parameters (see Module.setTrainable)");
         }
         trainable.keySet().forEach(k -> groups.put(k, config.groupOf(k)));
+        // Gradients left by earlier use of the module would hide parameters that take no part in this stage's loss.
+        trainable.values().forEach(p -> {
+            if (JniUtils.getGradient((PtNDArray) p) != null) {
+                StateDict.assign(p, p); // a fresh copy without gradient, trainable as before
+            }
+        });
         this.optimizer = new AdamW(module.manager(), config.beta1, config.beta2, config.eps);
+        this.pass = new GradientPass<>(stage, config, groups, this::lastGood);
         this.ema = config.emaDecay > 0 ? new Ema(module, config.emaDecay) : null;
         warnIfNotReproducible();
     }
@@ -136,75 +147,32 @@ public final class Trainer<B> implements AutoCloseable {
     public StepStats trainStep() {
         Map<String, NDArray> params = module.trainableParameters();
         try (NDManager sm = module.manager().newSubManager()) {
-            double lossSum = 0;
-            for (int micro = 0; micro < config.accumulation; micro++) {
-                StepContext ctx = new StepContext(config.seed, step, micro, sm);
-                B batch = stage.batch(ctx);
-                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    NDArray loss = stage.loss(batch, ctx);
-                    if (loss.getShape().size() != 1) {
-                        throw new IllegalStateException(stage.getClass().getSimpleName() + ": the loss must be a scalar, got shape " + loss.getShape());
-                    }
-                    double value = loss.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
-                    if (!Double.isFinite(value)) {
-                        throw diverged("loss is " + value + " (micro-batch " + micro + ")");
-                    }
-                    lossSum += value;
-                    gc.backward(config.accumulation == 1 ? loss : loss.div(config.accumulation));
-                }
-            }
-            Map<String, NDArray> grads = new LinkedHashMap<>();
-            double sq = 0;
-            for (Map.Entry<String, NDArray> e : params.entrySet()) {
-                NDArray g = gradient(e.getValue());
-                if (g == null) {
-                    continue;
-                }
-                g.attach(sm);
-                grads.put(e.getKey(), g);
-                NDArray n2 = g.square().sum();
-                sq += n2.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
-            }
-            double norm = Math.sqrt(sq);
-            if (!Double.isFinite(norm)) {
-                throw diverged("gradient norm is " + norm);
-            }
+            GradientPass.Result r = pass.run(step, params, sm);
             if (config.gradClip > 0) {
-                double coef = config.gradClip / (norm + 1e-6);
+                double coef = config.gradClip / (r.norm() + 1e-6);
                 if (coef < 1) {
-                    grads.values().forEach(g -> g.muli((float) coef));
+                    r.grads().values().forEach(g -> Ops.scaleInPlace(g, (float) coef));
                 }
             }
             double factor = schedule.factor(step);
             optimizer.beginStep();
-            for (Map.Entry<String, NDArray> e : grads.entrySet()) {
+            for (Map.Entry<String, NDArray> e : r.grads().entrySet()) {
                 TrainerConfig.ParamGroup grp = groups.get(e.getKey());
                 optimizer.update(e.getKey(), params.get(e.getKey()), e.getValue(), config.lr * factor * grp.lrScale(), grp.weightDecay(), sm);
-                e.getValue().subi(e.getValue()); // zero in place: the next backward accumulates afresh
             }
+            GradientPass.zero(params); // the next backward accumulates afresh
             if (ema != null) {
                 ema.update(module, sm);
             }
             step++;
-            return new StepStats(lossSum / config.accumulation, norm);
+            return new StepStats(r.loss(), r.norm());
         }
     }
 
-    /** The parameter's accumulated gradient, or null if it took no part in the loss. */
-    private static NDArray gradient(NDArray p) {
-        try {
-            return p.getGradient();
-        } catch (IllegalStateException | ai.djl.engine.EngineException e) {
-            return null;
-        }
-    }
-
-    private TrainingDivergedException diverged(String what) {
-        String last = lastCheckpointStep >= 0
+    private String lastGood() {
+        return lastCheckpointStep >= 0
                 ? "the last good checkpoint is " + config.checkpoint + " (step " + lastCheckpointStep + ")"
                 : "no checkpoint was written in this run";
-        return new TrainingDivergedException(step + 1, "training stopped at step " + (step + 1) + ": " + what
-                + "; the weights were not updated with it and " + last + ". Lower the learning rate or set gradient clipping, then resume.");
     }
 
     /** Writes a checkpoint (temporary file, then rename). */
@@ -252,6 +220,7 @@ public final class Trainer<B> implements AutoCloseable {
 
     @Override
     public void close() {
+        pass.close();
         if (lossLog != null) {
             lossLog.close();
         }

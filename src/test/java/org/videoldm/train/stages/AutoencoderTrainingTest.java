@@ -31,13 +31,21 @@ class AutoencoderTrainingTest {
         Path videos = StageFixtures.videos(dir);
         AutoencoderTraining.Settings s = StageFixtures.quiet(AutoencoderTraining.Settings.defaults(Scale.TOY, StageFixtures.FULL), dir, videos)
                 .steps(20).batch(4).crop(16, 32).lr(2e-3).scaleSamples(8).validationFrames(8);
+        ClipDataset data = ClipDataset.scan(Scale.TOY.clipOptions(0), videos);
+        double before;
+        try (NDManager m = NDManager.newBaseManager()) {
+            // the stage's own initialisation (seeded), scored on the held-out video before any step
+            Engine.getInstance().setRandomSeed((int) s.seed);
+            before = AutoencoderTraining.reconstruction(AutoencoderKL.fromJson(m, Scale.TOY.autoencoderKwargs()), data.validation(), 8, m)[0];
+        }
         List<Double> losses = new ArrayList<>();
         StageResult r = new AutoencoderTraining(s).run((step, loss, lr, g, it, eta) -> losses.add(loss));
         assertEquals(20, losses.size());
         assertTrue(losses.stream().allMatch(Double::isFinite), losses.toString());
-        double first = losses.subList(0, 5).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-        double last = losses.subList(15, 20).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-        assertTrue(last < 0.8 * first, "loss should fall over 20 steps: first five " + first + ", last five " + last);
+        // per-step losses vary with the random crops more than 20 steps improve them; held-out L1 on fixed frames does not
+        double after = r.metrics().get("validation_l1");
+        System.out.printf("autoencoder: held-out L1 %.4f -> %.4f after 20 steps%n", before, after);
+        assertTrue(after < 0.8 * before, "held-out reconstruction L1 should fall by a fifth in 20 steps: " + before + " -> " + after);
         assertEquals(20, LossLog.read(r.lossLog()).size());
         assertEquals(20, r.stepsThisRun());
 
