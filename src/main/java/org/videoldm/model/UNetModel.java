@@ -177,7 +177,7 @@ public class UNetModel extends Module {
         if ((y != null) != (labelEmb != null)) {
             throw new IllegalArgumentException("UNet: y must be given if and only if the model has num_classes (" + config.num_classes() + ")");
         }
-        NDArray emb = embed(timesteps, y, x.getShape().get(0));
+        NDArray emb = embed(timesteps, y, x.getShape().get(0), x.getDataType());
         TimestepBlock.Inputs in = new TimestepBlock.Inputs(emb, context, timeContext, numVideoFrames, imageOnlyIndicator);
         List<NDArray> hs = new ArrayList<>();
         NDArray h = x;
@@ -192,11 +192,12 @@ public class UNetModel extends Module {
         return outConv.forward(Ops.silu(outNorm.forward(h)));
     }
 
-    private NDArray embed(NDArray timesteps, NDArray y, long n) {
+    private NDArray embed(NDArray timesteps, NDArray y, long n, DataType precision) {
         if (timesteps.getShape().size() != n) {
             throw new IllegalArgumentException("UNet: timesteps has " + timesteps.getShape().size() + " entries for a batch of " + n);
         }
-        NDArray t = TimestepEmbedding.embed(timesteps.reshape(-1), config.model_channels());
+        // the sinusoids are computed in float32 as in the reference, then meet the network in the input's precision
+        NDArray t = TimestepEmbedding.embed(timesteps.reshape(-1), config.model_channels()).toType(precision, false);
         NDArray emb = timeEmbed2.forward(Ops.silu(timeEmbed0.forward(t)));
         if (labelEmb == null) {
             return emb;
@@ -208,7 +209,7 @@ public class UNetModel extends Module {
             return emb.add(ce.forward(y));
         }
         ModuleList seq = (ModuleList) ((ModuleList) labelEmb).get(0);
-        NDArray v = ((Linear) seq.get(0)).forward(y.toType(DataType.FLOAT32, false));
+        NDArray v = ((Linear) seq.get(0)).forward(y.toType(emb.getDataType(), false));
         return emb.add(((Linear) seq.get(1)).forward(Ops.silu(v)));
     }
 

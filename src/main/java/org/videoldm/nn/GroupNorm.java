@@ -45,7 +45,8 @@ public class GroupNorm extends Module {
         NDArray grouped = x.reshape(n, groups, -1);
         long rest = grouped.getShape().get(2);
         NDManager sm = x.getManager();
-        NDArray normed = ai.djl.nn.norm.LayerNorm.layerNorm(grouped, new Shape(rest), sm.ones(new Shape(rest)), sm.zeros(new Shape(rest)), eps).singletonOrThrow();
+        NDArray normed = ai.djl.nn.norm.LayerNorm.layerNorm(grouped, new Shape(rest), sm.ones(new Shape(rest), x.getDataType()), sm.zeros(new Shape(rest), x.getDataType()), eps)
+                .singletonOrThrow();
         long[] bshape = new long[shape.dimension()];
         java.util.Arrays.fill(bshape, 1);
         bshape[1] = c;

@@ -67,7 +67,7 @@ public class SpatialVideoTransformer extends SpatialTransformer {
 
         NDArray tokens = projectIn(x);
         NDArray frameIndex = x.getManager().arange(0f, (float) frames).tile(b);
-        NDArray t = TimestepEmbedding.embed(frameIndex, channels, maxTimeEmbedPeriod);
+        NDArray t = TimestepEmbedding.embed(frameIndex, channels, maxTimeEmbedPeriod).toType(x.getDataType(), false);
         NDArray posEmb = timePosEmbed2.forward(Ops.silu(timePosEmbed0.forward(t))).expandDims(1);
         for (int i = 0; i < blocks.size(); i++) {
             BasicTransformerBlock block = blocks.get(i);

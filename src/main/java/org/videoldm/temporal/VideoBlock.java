@@ -44,7 +44,7 @@ public class VideoBlock extends AttnBlock {
         long b = Frames.videos(x.getShape().get(0), timesteps, "VideoBlock");
         NDArray spatial = Ops.toTokens(attention(x));
         NDArray frameIndex = x.getManager().arange(0f, (float) timesteps).tile(b);
-        NDArray emb = videoTimeEmbed2.forward(Ops.silu(videoTimeEmbed0.forward(TimestepEmbedding.embed(frameIndex, channels)))).expandDims(1);
+        NDArray emb = videoTimeEmbed2.forward(Ops.silu(videoTimeEmbed0.forward(TimestepEmbedding.embed(frameIndex, channels).toType(x.getDataType(), false)))).expandDims(1);
         NDArray temporal = timeMixBlock.forward(spatial.add(emb), null, timesteps);
         NDArray mixed = mixer.blend(spatial, temporal, null);
         return x.add(projOut().forward(Ops.fromTokens(mixed, h, w)));
