@@ -43,8 +43,12 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--metrics", split = ",", description = "Any of fvd, fid, is, clipsim (default: fvd,fid,is with --real, clipsim with --prompts).")
     List<String> metrics = new ArrayList<>();
 
-    @Option(names = {"-T", "--frames"}, description = "Frames per clip (default ${DEFAULT-VALUE}, the FVD recipe's).")
-    int frames = FVD.DEFAULT_CLIP_LENGTH;
+    @Option(names = {"-T", "--frames"}, description = "Frames per clip (default: the FVD recipe's 16, or the shortest video's length if a video is shorter, "
+            + "so no video is left out; the table says which).")
+    Integer frames;
+
+    @Option(names = "--recursive", description = "Also take videos in sub-folders of --generated and --real (default: only the files directly in them).")
+    boolean recursive;
 
     @Option(names = "--frame-step", description = "Use every N-th source frame (default ${DEFAULT-VALUE}).")
     int frameStep = 1;
@@ -94,6 +98,23 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = {"-o", "--out"}, paramLabel = "BASE", description = "Write BASE.csv and BASE.json (default ${DEFAULT-VALUE}).")
     Path out = Path.of("eval", "results");
 
+    /** 16 frames (the FVD recipe), unless a video is shorter: then its length, said on stderr, so nothing is skipped unseen. */
+    private int defaultClipLength() {
+        int shortest = VideoFolderFeatures.shortestVideo(generated, recursive);
+        if (real != null) {
+            int r = VideoFolderFeatures.shortestVideo(real, recursive);
+            shortest = shortest == 0 ? r : r == 0 ? shortest : Math.min(shortest, r);
+        }
+        int span = (FVD.DEFAULT_CLIP_LENGTH - 1) * frameStep + 1;
+        if (shortest == 0 || shortest >= span) {
+            return FVD.DEFAULT_CLIP_LENGTH;
+        }
+        int t = Math.max(2, (shortest - 1) / frameStep + 1);
+        System.err.printf("clip length %d frames: the shortest video has %d (the FVD recipe's %d-frame clips would skip it; -T sets the length)%n",
+                t, shortest, FVD.DEFAULT_CLIP_LENGTH);
+        return t;
+    }
+
     @Override
     public Integer call() throws Exception {
         List<String> which = metrics.isEmpty() ? defaults() : metrics.stream().map(s -> s.trim().toLowerCase(java.util.Locale.ROOT)).toList();
@@ -108,11 +129,12 @@ public final class EvalCommand implements Callable<Integer> {
         if (which.contains("clipsim") && prompts == null) {
             throw new IllegalArgumentException("CLIPSIM needs --prompts FILE");
         }
-        VideoFolderFeatures.Options opts = new VideoFolderFeatures.Options(frames, frameStep, clipsPerVideo, maxClips);
+        int clipLength = frames != null ? frames : defaultClipLength();
+        VideoFolderFeatures.Options opts = new VideoFolderFeatures.Options(clipLength, frameStep, clipsPerVideo, maxClips);
         FeatureCache featureCache = "none".equals(cache) ? null : new FeatureCache(Path.of(cache));
         List<MetricResult> results = new ArrayList<>();
-        VideoFolderFeatures gen = VideoFolderFeatures.scan(generated, opts, EvalCommand::warn);
-        VideoFolderFeatures ref = real == null ? null : VideoFolderFeatures.scan(real, opts, EvalCommand::warn);
+        VideoFolderFeatures gen = VideoFolderFeatures.scan(generated, opts, recursive, EvalCommand::warn);
+        VideoFolderFeatures ref = real == null ? null : VideoFolderFeatures.scan(real, opts, recursive, EvalCommand::warn);
         System.err.println("generated: " + gen.clipCount() + " clips from " + gen.videos().size() + " videos"
                 + (ref == null ? "" : "; real: " + ref.clipCount() + " clips from " + ref.videos().size() + " videos"));
         try (NDManager m = NDManager.newBaseManager()) {
@@ -124,23 +146,23 @@ public final class EvalCommand implements Callable<Integer> {
                     genI3d = gen.features(i3d, featureCache, batch, m);
                     if (which.contains("fvd")) {
                         double[][] realI3d = ref.features(i3d, featureCache, batch, m);
-                        results.add(FVD.fromFeatures(i3d, genI3d, realI3d, frames, true));
+                        results.add(FVD.fromFeatures(i3d, genI3d, realI3d, clipLength, true));
                     }
                     if (which.contains("is")) {
-                        results.add(inceptionScore(i3d, genI3d));
+                        results.add(inceptionScore(i3d, genI3d, clipLength));
                     }
                 }
             }
             if (which.contains("is") && isClassifier != null) {
                 try (FeatureDetector c = TorchScriptDetector.load(isClassifier, FeatureDetector.Input.CLIPS, 0, isResolution)) {
-                    results.add(inceptionScore(c, gen.features(c, featureCache, batch, m)));
+                    results.add(inceptionScore(c, gen.features(c, featureCache, batch, m), clipLength));
                 }
             }
             if (which.contains("fid")) {
                 try (FeatureDetector inc = Detectors.inception(inceptionWeights, detectorsDir, randomDetectors, seed, randomResolution)) {
                     double[][] g = gen.features(inc, featureCache, batch, m);
                     double[][] r = ref.features(inc, featureCache, batch, m);
-                    results.add(FID.fromFeatures(inc, g, r, frames));
+                    results.add(FID.fromFeatures(inc, g, r, clipLength));
                 }
             }
             if (which.contains("clipsim")) {
@@ -151,7 +173,7 @@ public final class EvalCommand implements Callable<Integer> {
         JsonObject settings = new JsonObject();
         settings.addProperty("generated", generated.toString());
         settings.addProperty("real", real == null ? null : real.toString());
-        settings.addProperty("clip_length", frames);
+        settings.addProperty("clip_length", clipLength);
         settings.addProperty("frame_step", frameStep);
         settings.addProperty("clips_per_video", clipsPerVideo);
         settings.addProperty("max_clips", maxClips);
@@ -181,14 +203,14 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     /** The (logits) features of the generated clips as an Inception Score; the cached I3D features are its logits. */
-    private MetricResult inceptionScore(FeatureDetector classifier, double[][] logits) {
+    private MetricResult inceptionScore(FeatureDetector classifier, double[][] logits, int clipLength) {
         // A split of a handful of samples has a score near 1 whatever the model: keep at least 10 per split.
         int splits = Math.max(1, Math.min(isSplits, logits.length / 10));
         if (splits < isSplits) {
             warn("IS over " + logits.length + " clips uses " + splits + " split(s) instead of " + isSplits);
         }
         double[] ms = InceptionScore.fromLogits(logits, splits);
-        return new MetricResult(classifier.metricName("IS"), ms[0], ms[1], logits.length, 0, frames, classifier.name());
+        return new MetricResult(classifier.metricName("IS"), ms[0], ms[1], logits.length, 0, clipLength, classifier.name());
     }
 
     private MetricResult clipsim(VideoFolderFeatures gen, NDManager m) throws IOException {

@@ -38,9 +38,17 @@ public final class VideoScan {
     private VideoScan() {}
 
     public static Result scan(VideoReader reader, List<Path> roots, Consumer<String> warnings) {
+        return scan(reader, roots, true, warnings);
+    }
+
+    /**
+     * As {@link #scan(VideoReader, List, Consumer)}; with {@code recursive} false only the videos (and frame folders)
+     * directly inside each root are taken, not those in sub-folders (an evaluation folder's side products).
+     */
+    public static Result scan(VideoReader reader, List<Path> roots, boolean recursive, Consumer<String> warnings) {
         Map<Path, String> candidates = new LinkedHashMap<>();
         for (Path root : roots) {
-            collect(root, candidates);
+            collect(root, recursive, candidates);
         }
         List<Entry> probed = new ArrayList<>();
         List<Skipped> skipped = new ArrayList<>();
@@ -85,7 +93,7 @@ public final class VideoScan {
     };
 
     /** Video files under root (or root itself), and folders of frames, with their ids. */
-    private static void collect(Path root, Map<Path, String> out) {
+    private static void collect(Path root, boolean recursive, Map<Path, String> out) {
         if (!Files.exists(root)) {
             throw new IllegalArgumentException(root + ": no such file or folder");
         }
@@ -94,7 +102,7 @@ public final class VideoScan {
             out.put(root, id(base, root));
             return;
         }
-        try (Stream<Path> walk = Files.walk(root)) {
+        try (Stream<Path> walk = Files.walk(root, recursive ? Integer.MAX_VALUE : 1)) {
             walk.filter(p -> Files.isRegularFile(p) ? VIDEO_EXTENSIONS.contains(extension(p)) : isFrameFolder(p))
                     .sorted(Comparator.comparing(Path::toString))
                     .forEach(p -> out.put(p, id(base, p)));

@@ -51,10 +51,15 @@ public final class VideoFolderFeatures {
         this.options = options;
     }
 
-    /** Scans {@code root} (undecodable files are skipped with a warning) and plans the clips. */
+    /** Scans {@code root} and its sub-folders (undecodable files are skipped with a warning) and plans the clips. */
     public static VideoFolderFeatures scan(Path root, Options o, Consumer<String> warnings) {
+        return scan(root, o, true, warnings);
+    }
+
+    /** Scans {@code root}, with or without its sub-folders, and plans the clips. */
+    public static VideoFolderFeatures scan(Path root, Options o, boolean recursive, Consumer<String> warnings) {
         VideoReader reader = VideoReader.standard();
-        VideoScan.Result scan = VideoScan.scan(reader, List.of(root), warnings);
+        VideoScan.Result scan = VideoScan.scan(reader, List.of(root), recursive, warnings);
         List<String> ids = new ArrayList<>();
         List<Path> paths = new ArrayList<>();
         List<List<int[]>> planned = new ArrayList<>();
@@ -99,6 +104,12 @@ public final class VideoFolderFeatures {
             }
         }
         return new VideoFolderFeatures(root, reader, out, o);
+    }
+
+    /** The frame count of the shortest decodable video under {@code root} (0 if there is none); reads headers only. */
+    public static int shortestVideo(Path root, boolean recursive) {
+        return VideoScan.scan(VideoReader.standard(), List.of(root), recursive, w -> { }).videos().stream()
+                .mapToInt(e -> e.info().frameCount()).min().orElse(0);
     }
 
     public List<VideoClips> videos() {

@@ -68,9 +68,17 @@ public final class CheckpointFolder {
         return p;
     }
 
+    /**
+     * Names the file as the command that makes it is run: from the project folder. (Notebooks work from notebooks/, so
+     * their relative paths would start with ../ and mislead in a command line.)
+     */
     static String missingMessage(String name, Path p) {
         String how = HOW.getOrDefault(name, "./videoldm train ...");
-        return "checkpoint " + p + " is missing: run notebooks 01-03 or `" + how + " --out " + p.getParent() + "` to create it";
+        Path abs = p.toAbsolutePath().normalize();
+        Path root = org.videoldm.data.DataSources.projectRoot().toAbsolutePath().normalize();
+        Path shown = abs.startsWith(root) && !abs.equals(root) ? root.relativize(abs) : abs;
+        Path parent = shown.getParent() == null ? Path.of(".") : shown.getParent();
+        return "checkpoint " + shown + " is missing: run notebooks 01-03, or in the project folder `" + how + " --out " + parent + "`, to create it";
     }
 
     /** A network file that is not there. */

@@ -76,7 +76,41 @@ public final class UpsamplerPipeline {
                 NoiseAugmentation.sdUpscaler(vector.get("max_noise_level").getAsInt(), 0), grid.get(0).getAsLong(), grid.get(1).getAsLong());
         int frames = video ? n.frames().orElseThrow(() -> new IllegalArgumentException(n.path() + ": no " + SavedNetwork.KEY_FRAMES)) : 1;
         return new UpsamplerPipeline(new OpenAIWrapper(unet), Denoisers.fromJson(n.denoiser()), cond, frames, LongVideoPipeline.latentFrame(n),
-                vector.get("default_noise_level").getAsInt(), new int[] {low.get(0).getAsInt(), low.get(1).getAsInt()});
+                vector.get("default_noise_level").getAsInt(), new int[] {low.get(0).getAsInt(), low.get(1).getAsInt()})
+                .withScale(c.has("upscale") ? c.get("upscale").getAsInt() : 2, 1 << (unet.config().channel_mult().length - 1));
+    }
+
+    private int upscale = 2;
+    private int unetDownsampling = 1;
+
+    /** The side ratio of output to input, and how much the network's levels downsample its latent grid. */
+    UpsamplerPipeline withScale(int upscale, int unetDownsampling) {
+        this.upscale = upscale;
+        this.unetDownsampling = unetDownsampling;
+        return this;
+    }
+
+    /** Output side / input side (2 for the toy upsamplers, 4 in the paper's driving cascade). */
+    public int upscale() {
+        return upscale;
+    }
+
+    /**
+     * The upsampler is convolutional, so it takes other input sizes than it was trained on, if the latent grid they
+     * give divides by the network's downsampling: input sides must be multiples of this {height, width}.
+     */
+    public int[] inputGranularity() {
+        int[] g = new int[2];
+        for (int i = 0; i < 2; i++) {
+            // latent side = lat * L / low must be a whole multiple of the downsampling D: L a multiple of D low / gcd(D low, lat)
+            long dl = (long) unetDownsampling * lowResolution[i];
+            g[i] = (int) (dl / gcd(dl, latentFrame.get(1 + i)));
+        }
+        return g;
+    }
+
+    private static long gcd(long a, long b) {
+        return b == 0 ? a : gcd(b, a % b);
     }
 
     public UpsamplerPipeline progress(Progress.Mode mode) {
@@ -121,6 +155,12 @@ public final class UpsamplerPipeline {
         if (s.dimension() != 4 || frames < 1 || s.get(0) % frames != 0) {
             throw new IllegalArgumentException("upsampler: low-resolution frames " + s + " are not whole videos of " + frames + " frames");
         }
+        int[] g = inputGranularity();
+        if (s.get(2) % g[0] != 0 || s.get(3) % g[1] != 0) {
+            throw new IllegalArgumentException("upsampler: low-resolution frames of " + s.get(2) + "x" + s.get(3) + " do not fit its grid; their height must be a"
+                    + " multiple of " + g[0] + " and their width of " + g[1]);
+        }
+        Shape latent = new Shape(latentFrame.get(0), latentFrame.get(1) * s.get(2) / lowResolution[0], latentFrame.get(2) * s.get(3) / lowResolution[1]);
         int videos = (int) (s.get(0) / frames);
         int step = isVideo() ? windowFrames : frames;
         int windows = (frames + step - 1) / step;
@@ -136,7 +176,7 @@ public final class UpsamplerPipeline {
                     try (NDManager scope = m.newSubManager()) {
                         NDArray window = lowRes.get((long) v * frames + start + ":" + ((long) v * frames + start + t));
                         window.attach(scope);
-                        NDArray x = window(scope, window, t, noiseLevel, o, Seeds.derive(videoSeed, w), st -> {
+                        NDArray x = window(scope, window, t, latent, noiseLevel, o, Seeds.derive(videoSeed, w), st -> {
                             bar.update(before + st.index() + 1, String.format(Locale.ROOT, "video %d/%d", video + 1, videos));
                             if (onStep != null) {
                                 onStep.onStep(new SamplerStep((int) before + st.index(), (int) total, st.sigma(), st.nextSigma(), st.x(), st.denoised(),
@@ -153,14 +193,16 @@ public final class UpsamplerPipeline {
     }
 
     /** One window of t frames of one video: for the image model, t independent images. */
-    private NDArray window(NDManager m, NDArray lowRes, int t, int level, VideoLDMPipeline.Options o, long seed, SamplerCallback onStep) {
+    private NDArray window(NDManager m, NDArray lowRes, int t, Shape latent, int level, VideoLDMPipeline.Options o, long seed, SamplerCallback onStep) {
         boolean video = isVideo();
         int[] levels = new int[video ? 1 : t];
         Arrays.fill(levels, level);
         Conditioning base = video ? Conditioning.none().withVideo(t, m.zeros(new Shape(1, t))) : Conditioning.none();
-        NDArray noise = Seeds.normal(m, conditioning.conditionShape(t), Seeds.derive(seed, 1));
-        Conditioning c = conditioning.condition(base, lowRes, levels, noise);
+        long gridH = conditioning.conditionShape(1).get(2) * lowRes.getShape().get(2) / lowResolution[0];
+        long gridW = conditioning.conditionShape(1).get(3) * lowRes.getShape().get(3) / lowResolution[1];
+        NDArray noise = Seeds.normal(m, new Shape(t, ImageConcatWithNoiseAugmentation.CHANNELS, gridH, gridW), Seeds.derive(seed, 1));
+        Conditioning c = conditioning.condition(base, lowRes, levels, noise, gridH, gridW);
         return Samplers.create(o.sampler(), o.steps(), null).progress(Progress.Mode.QUIET)
-                .sample(denoiser.bind(network), m, new Shape(t).addAll(latentFrame), c, null, seed, onStep);
+                .sample(denoiser.bind(network), m, new Shape(t).addAll(latent), c, null, seed, onStep);
     }
 }

@@ -1,6 +1,7 @@
 package org.videoldm.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
@@ -80,11 +81,27 @@ class LongVideoCommandsTest {
         String[] u = GenerateCommandTest.run("upsample", out.resolve("video_00.mp4").toString(), "--checkpoints", ckpt.toString(), "--frames", "6",
                 "--steps", "1", "--sampler", "euler", "--out", up.toString());
         assertEquals("0", u[0], u[2]);
-        for (String name : new String[] {"upsampled_image.mp4", "upsampled_video.mp4", "compare.png"}) {
+        for (String name : new String[] {"input.mp4", "upsampled_image.mp4", "upsampled_video.mp4", "compare.png"}) {
             assertTrue(Files.isRegularFile(up.resolve(name)), name);
         }
-        assertEquals(6, VideoReader.standard().read(up.resolve("upsampled_video.mp4")).size());
-        assertTrue(u[1].contains("temporal error"), u[1]);
+        // by default the given video is the input: its 6 frames come out at twice its size
+        Video upsampled = VideoReader.standard().read(up.resolve("upsampled_video.mp4"));
+        assertEquals(6, upsampled.size());
+        assertEquals(2 * TinyCheckpoints.HEIGHT, upsampled.height());
+        assertEquals(TinyCheckpoints.HEIGHT, VideoReader.standard().read(up.resolve("input.mp4")).height());
+        assertTrue(u[1].contains("of its output shrunk back against the input"), u[1]);
+        assertFalse(Files.exists(up.resolve("reference.mp4")));
+
+        // --compare: the video is the reference, shrunk to half and upsampled back, scored against it beside bicubic
+        Path cmp = dir.resolve("cmp");
+        String[] c = GenerateCommandTest.run("upsample", out.resolve("video_00.mp4").toString(), "--compare", "--checkpoints", ckpt.toString(),
+                "--frames", "6", "--steps", "1", "--sampler", "euler", "--out", cmp.toString());
+        assertEquals("0", c[0], c[2]);
+        assertEquals(TinyCheckpoints.HEIGHT, VideoReader.standard().read(cmp.resolve("reference.mp4")).height());
+        assertEquals(TinyCheckpoints.HEIGHT / 2, VideoReader.standard().read(cmp.resolve("input.mp4")).height());
+        assertEquals(TinyCheckpoints.HEIGHT, VideoReader.standard().read(cmp.resolve("upsampled_image.mp4")).height());
+        assertTrue(c[1].contains("bicubic: PSNR "), c[1]);
+        assertTrue(c[1].contains("dB against the reference, temporal error"), c[1]);
     }
 
     @Test
