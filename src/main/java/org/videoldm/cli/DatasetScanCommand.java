@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.videoldm.data.ClipDataset;
+import org.videoldm.data.HoldOut;
 import org.videoldm.data.ClipOptions;
 import org.videoldm.data.ClipSource;
 import org.videoldm.data.FrameGrid;
@@ -43,11 +44,24 @@ public final class DatasetScanCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Decides the split (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--holdout", paramLabel = "FILE", description = "Hold-out rules (default: the project's datasets/holdout.txt when it exists; "
+            + "'none' for the --val split alone).")
+    String holdout;
+
     @Option(names = "--preview", paramLabel = "PNG", description = "Decode a few training clips and write them as a frame grid.")
     Path preview;
 
     @Option(names = "--preview-clips", defaultValue = "4", description = "Clips in the preview (default: ${DEFAULT-VALUE}).")
     int previewClips;
+
+    private HoldOut holdOut() {
+        if ("none".equals(holdout)) {
+            return HoldOut.none();
+        }
+        Path file = holdout != null ? Path.of(holdout)
+                : org.videoldm.data.DataSources.projectRoot().resolve(org.videoldm.train.stages.StageSettings.DEFAULT_HOLDOUT);
+        return holdout == null && !java.nio.file.Files.isRegularFile(file) ? HoldOut.none() : HoldOut.read(file);
+    }
 
     @Override
     public Integer call() {
@@ -58,7 +72,7 @@ public final class DatasetScanCommand implements Callable<Integer> {
         }
         // The summary lists skipped files with their reasons, so the scan's own warnings would repeat them.
         VideoReader reader = VideoReader.standard();
-        ClipDataset ds = ClipDataset.of(options, VideoScan.scan(reader, roots, w -> { }), reader, System.err::println);
+        ClipDataset ds = ClipDataset.of(options, holdOut(), VideoScan.scan(reader, roots, w -> { }), reader, System.err::println);
         System.out.print(ds.summary());
         if (preview != null) {
             ClipSource train = ds.train().size() > 0 ? ds.train() : ds.validation();

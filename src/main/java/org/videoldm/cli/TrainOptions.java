@@ -9,8 +9,12 @@ import picocli.CommandLine.Option;
 
 /** Options every {@code train} subcommand takes; unset ones keep the stage's defaults for the scale. */
 final class TrainOptions {
-    @Option(names = "--data", description = "'synthetic' (procedural clips, made on first use) or a folder of videos (default: synthetic).")
+    @Option(names = "--data", description = "'synthetic' (procedural clips, made on first use), a folder of videos, or several joined by '+', "
+            + "each with an optional share of the samples after '=', e.g. synthetic=0.5+../my/videos (default: synthetic).")
     String data;
+
+    @Option(names = "--holdout", paramLabel = "FILE", description = "Hold-out rules (default: datasets/holdout.txt of the project when it exists).")
+    Path holdout;
 
     @Option(names = "--steps", description = "Optimizer steps in total (a resumed run trains the missing ones; default: the stage's for the scale).")
     Long steps;
@@ -56,6 +60,9 @@ final class TrainOptions {
 
     /** Applies the options that were given. */
     <S extends StageSettings<S>> S apply(S s) {
+        if (holdout != null) {
+            s.holdout(holdout);
+        }
         if (data != null) {
             s.data(data);
         }

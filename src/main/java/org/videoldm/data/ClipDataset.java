@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
@@ -21,13 +22,17 @@ public final class ClipDataset {
     private final ClipOptions options;
     private final List<VideoScan.Entry> videos;
     private final List<VideoScan.Skipped> skipped;
-    private final List<Integer> trainVideos = new ArrayList<>();
-    private final List<Integer> validationVideos = new ArrayList<>();
+    /** Clips as {video, window} pairs, in video order. */
+    private final List<int[]> trainClips = new ArrayList<>();
+    private final List<int[]> validationClips = new ArrayList<>();
     private final int[][][] windows;
     private final FrameCache cache;
+    private final HoldOut holdOut;
+    private int droppedAtCuts;
 
-    private ClipDataset(ClipOptions options, VideoScan.Result scan, VideoReader reader, Consumer<String> warnings) {
+    private ClipDataset(ClipOptions options, HoldOut holdOut, VideoScan.Result scan, VideoReader reader, Consumer<String> warnings) {
         this.options = options;
+        this.holdOut = holdOut;
         this.skipped = new ArrayList<>(scan.skipped());
         List<VideoScan.Entry> usable = new ArrayList<>();
         List<int[][]> cuts = new ArrayList<>();
@@ -53,35 +58,78 @@ public final class ClipDataset {
 
     /** Scans folders (or files) with the standard reader; warnings go to stderr. */
     public static ClipDataset scan(ClipOptions options, Path... roots) {
+        return scan(options, HoldOut.none(), roots);
+    }
+
+    /** As {@link #scan(ClipOptions, Path...)}, holding out what the rules say. */
+    public static ClipDataset scan(ClipOptions options, HoldOut holdOut, Path... roots) {
         VideoReader reader = VideoReader.standard();
         Consumer<String> warn = VideoScan.WARN_ONCE;
-        return new ClipDataset(options, VideoScan.scan(reader, Arrays.asList(roots), warn), reader, warn);
+        return new ClipDataset(options, holdOut, VideoScan.scan(reader, Arrays.asList(roots), warn), reader, warn);
     }
 
     public static ClipDataset of(ClipOptions options, VideoScan.Result scan, VideoReader reader, Consumer<String> warnings) {
-        return new ClipDataset(options, scan, reader, warnings);
+        return of(options, HoldOut.none(), scan, reader, warnings);
     }
 
-    /** Seeded shuffle of the videos sorted by id; the first share goes to validation. */
+    public static ClipDataset of(ClipOptions options, HoldOut holdOut, VideoScan.Result scan, VideoReader reader, Consumer<String> warnings) {
+        return new ClipDataset(options, holdOut, scan, reader, warnings);
+    }
+
+    /**
+     * Applies the hold-out rules video by video; videos under a {@code fraction} rule, and those no rule names (with the
+     * options' validation fraction), are split as whole videos by a seeded shuffle of their sorted ids.
+     */
     private void split() {
-        Integer[] order = new Integer[videos.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
+        java.util.Map<String, List<Integer>> shares = new java.util.LinkedHashMap<>();
+        java.util.Map<String, Double> fractionOf = new java.util.HashMap<>();
+        List<Boolean> validation = new ArrayList<>(Collections.nCopies(videos.size(), Boolean.FALSE));
+        List<Integer> whole = new ArrayList<>();
+        for (int v = 0; v < videos.size(); v++) {
+            HoldOut.Rule r = holdOut.ruleFor(videos.get(v).id());
+            if (r == null || r.kind() == HoldOut.Kind.FRACTION) {
+                String key = r == null ? "" : r.toString();
+                shares.computeIfAbsent(key, k -> new ArrayList<>()).add(v);
+                fractionOf.put(key, r == null ? options.validationFraction() : r.fraction());
+            } else if (r.kind() == HoldOut.Kind.TAIL) {
+                int cut = (int) Math.floor(videos.get(v).info().frameCount() * (1 - r.fraction()));
+                for (int w = 0; w < windows[v].length; w++) {
+                    int[] f = windows[v][w];
+                    if (f[f.length - 1] < cut) {
+                        trainClips.add(new int[] {v, w});
+                    } else if (f[0] >= cut) {
+                        validationClips.add(new int[] {v, w});
+                    } else {
+                        droppedAtCuts++; // frames on both sides of the cut: in neither split
+                    }
+                }
+            } else {
+                validation.set(v, r.kind() == HoldOut.Kind.WHOLE);
+                whole.add(v);
+            }
         }
-        Arrays.sort(order, Comparator.comparing(i -> videos.get(i).id()));
-        List<Integer> shuffled = new ArrayList<>(Arrays.asList(order));
-        Collections.shuffle(shuffled, new Random(options.seed()));
-        int n = shuffled.size();
-        int nVal = (int) Math.round(options.validationFraction() * n);
-        if (options.validationFraction() > 0 && n >= 2) {
-            nVal = Math.max(1, Math.min(n - 1, nVal));
-        } else {
-            nVal = 0;
+        for (Map.Entry<String, List<Integer>> e : shares.entrySet()) {
+            List<Integer> group = new ArrayList<>(e.getValue());
+            group.sort(Comparator.comparing(i -> videos.get(i).id()));
+            Collections.shuffle(group, new Random(options.seed()));
+            int n = group.size();
+            double fraction = fractionOf.get(e.getKey());
+            int nVal = (int) Math.round(fraction * n);
+            nVal = fraction > 0 && n >= 2 ? Math.max(1, Math.min(n - 1, nVal)) : 0;
+            for (int i = 0; i < n; i++) {
+                validation.set(group.get(i), i < nVal);
+                whole.add(group.get(i));
+            }
         }
-        validationVideos.addAll(shuffled.subList(0, nVal));
-        trainVideos.addAll(shuffled.subList(nVal, n));
-        Collections.sort(validationVideos);
-        Collections.sort(trainVideos);
+        Collections.sort(whole);
+        for (int v : whole) {
+            for (int w = 0; w < windows[v].length; w++) {
+                (validation.get(v) ? validationClips : trainClips).add(new int[] {v, w});
+            }
+        }
+        Comparator<int[]> order = Comparator.<int[]>comparingInt(c -> c[0]).thenComparingInt(c -> c[1]);
+        trainClips.sort(order);
+        validationClips.sort(order);
     }
 
     private RgbFrame[] decode(VideoReader reader, int video) {
@@ -113,20 +161,30 @@ public final class ClipDataset {
 
     /** Training clips, with random crops and flips if the options ask for them. */
     public ClipSource train() {
-        return new Split(trainVideos, true);
+        return new Split(trainClips, true);
     }
 
     /** Validation clips, always centre-cropped and unflipped. */
     public ClipSource validation() {
-        return new Split(validationVideos, false);
+        return new Split(validationClips, false);
     }
 
+    /** Videos with at least one training clip. */
     public List<VideoScan.Entry> trainVideos() {
-        return trainVideos.stream().map(videos::get).toList();
+        return videosOf(trainClips);
     }
 
+    /** Videos with at least one validation clip (a video held out only in its tail is in both lists). */
     public List<VideoScan.Entry> validationVideos() {
-        return validationVideos.stream().map(videos::get).toList();
+        return videosOf(validationClips);
+    }
+
+    private List<VideoScan.Entry> videosOf(List<int[]> clips) {
+        return clips.stream().mapToInt(c -> c[0]).distinct().mapToObj(videos::get).toList();
+    }
+
+    public HoldOut holdOut() {
+        return holdOut;
     }
 
     public List<VideoScan.Skipped> skipped() {
@@ -137,8 +195,11 @@ public final class ClipDataset {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "clips of %d frames, %dx%d (height x width), %s%n", options.frames(), options.height(), options.width(),
                 options.targetFps() > 0 ? "at " + VideoInfo.formatFps(options.targetFps()) + " fps" : "every " + options.frameStep() + " frame(s)"));
-        appendSplit(sb, "train", trainVideos);
-        appendSplit(sb, "validation", validationVideos);
+        appendSplit(sb, "train", trainClips);
+        appendSplit(sb, "validation", validationClips);
+        if (droppedAtCuts > 0) {
+            sb.append(String.format(Locale.ROOT, "dropped: %d clip(s) spanning a hold-out cut%n", droppedAtCuts));
+        }
         sb.append(String.format(Locale.ROOT, "skipped: %d file(s)%n", skipped.size()));
         for (VideoScan.Skipped s : skipped) {
             sb.append("  ").append(s.path()).append(": ").append(s.reason()).append(System.lineSeparator());
@@ -146,13 +207,15 @@ public final class ClipDataset {
         return sb.toString();
     }
 
-    private void appendSplit(StringBuilder sb, String name, List<Integer> ids) {
-        int clips = ids.stream().mapToInt(v -> windows[v].length).sum();
-        sb.append(String.format(Locale.ROOT, "%s: %d video(s), %d clip(s)%n", name, ids.size(), clips));
-        for (int v : ids) {
-            VideoInfo i = videos.get(v).info();
-            sb.append(String.format(Locale.ROOT, "  %-52s %4d frames %9s fps %4d clips%n", videos.get(v).id(), i.frameCount(),
-                    Double.isNaN(i.fps()) ? "?" : VideoInfo.formatFps(i.fps()), windows[v].length));
+    private void appendSplit(StringBuilder sb, String name, List<int[]> clips) {
+        Map<Integer, Integer> perVideo = new java.util.TreeMap<>();
+        clips.forEach(c -> perVideo.merge(c[0], 1, Integer::sum));
+        sb.append(String.format(Locale.ROOT, "%s: %d video(s), %d clip(s)%n", name, perVideo.size(), clips.size()));
+        for (Map.Entry<Integer, Integer> e : perVideo.entrySet()) {
+            VideoInfo i = videos.get(e.getKey()).info();
+            HoldOut.Rule r = holdOut.ruleFor(videos.get(e.getKey()).id());
+            sb.append(String.format(Locale.ROOT, "  %-52s %4d frames %9s fps %4d clips%s%n", videos.get(e.getKey()).id(), i.frameCount(),
+                    Double.isNaN(i.fps()) ? "?" : VideoInfo.formatFps(i.fps()), e.getValue(), r == null ? "" : "  (" + r + ")"));
         }
     }
 
@@ -162,17 +225,13 @@ public final class ClipDataset {
         private final int[] windowOf;
         private final boolean augment;
 
-        Split(List<Integer> ids, boolean augment) {
+        Split(List<int[]> clips, boolean augment) {
             this.augment = augment;
-            int n = ids.stream().mapToInt(v -> windows[v].length).sum();
-            videoOf = new int[n];
-            windowOf = new int[n];
-            int k = 0;
-            for (int v : ids) {
-                for (int w = 0; w < windows[v].length; w++) {
-                    videoOf[k] = v;
-                    windowOf[k++] = w;
-                }
+            videoOf = new int[clips.size()];
+            windowOf = new int[clips.size()];
+            for (int k = 0; k < clips.size(); k++) {
+                videoOf[k] = clips.get(k)[0];
+                windowOf[k] = clips.get(k)[1];
             }
         }
 

@@ -2,8 +2,11 @@ package org.videoldm.notebook;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import org.videoldm.data.ClipDataset;
+import org.videoldm.data.DataSpec;
+import org.videoldm.data.HoldOut;
 import org.videoldm.data.DataSources;
 import org.videoldm.pipeline.CheckpointFolder;
 import org.videoldm.train.RunMode;
@@ -88,7 +91,10 @@ public final class Workbench {
 
     /** The clips of the data at this scale (train and held-out validation split). */
     public ClipDataset clips(long seed) {
-        return ClipDataset.scan(scale.clipOptions(seed), DataSources.resolve(data, root, StageSettings.synthetic(scale)));
+        Path rules = root.resolve(StageSettings.DEFAULT_HOLDOUT);
+        HoldOut holdOut = Files.isRegularFile(rules) ? HoldOut.read(rules) : HoldOut.none();
+        List<Path> dirs = DataSpec.parse(data).resolve(root, StageSettings.synthetic(scale));
+        return ClipDataset.scan(scale.clipOptions(seed), holdOut, dirs.toArray(new Path[0]));
     }
 
     /** Samples to draw for a full-mode count (a handful in smoke mode). */

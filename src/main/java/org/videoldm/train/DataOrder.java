@@ -4,12 +4,14 @@ import java.util.SplittableRandom;
 import org.videoldm.util.Seeds;
 
 /**
- * Shuffled epochs over a dataset of {@code size} items, each epoch's permutation a function of (seed, epoch):
- * the items of any sample position can be computed directly, so a resumed run continues the same order.
+ * Shuffled epochs over a dataset of {@code size} items, each epoch's permutation a function of (seed, epoch), or
+ * independent weighted draws ({@link #weighted}): the items of any sample position can be computed directly, so a
+ * resumed run continues the same order.
  */
 public final class DataOrder {
     private final int size;
     private final long seed;
+    private final double[] cumulative;
     private long cachedEpoch = -1;
     private int[] permutation;
 
@@ -19,10 +21,45 @@ public final class DataOrder {
         }
         this.size = size;
         this.seed = seed;
+        this.cumulative = null;
+    }
+
+    private DataOrder(double[] weights, long seed) {
+        if (weights.length < 1) {
+            throw new IllegalArgumentException("data order: the dataset is empty");
+        }
+        this.size = weights.length;
+        this.seed = seed;
+        this.cumulative = new double[weights.length];
+        double sum = 0;
+        for (int i = 0; i < weights.length; i++) {
+            if (!(weights[i] >= 0) || Double.isInfinite(weights[i])) {
+                throw new IllegalArgumentException("data order: weight " + i + " is " + weights[i]);
+            }
+            sum += weights[i];
+            cumulative[i] = sum;
+        }
+        if (!(sum > 0)) {
+            throw new IllegalArgumentException("data order: all weights are zero");
+        }
+    }
+
+    /**
+     * Items drawn independently with probability proportional to {@code weights} (with replacement), each position's
+     * draw a function of (seed, position), so a resumed run draws the same.
+     */
+    public static DataOrder weighted(double[] weights, long seed) {
+        return new DataOrder(weights, seed);
     }
 
     /** The dataset index at global sample position {@code position} (epoch = position / size). */
     public synchronized int index(long position) {
+        if (cumulative != null) {
+            double u = new SplittableRandom(Seeds.derive(seed, 0x3E16, position)).nextDouble() * cumulative[cumulative.length - 1];
+            int i = java.util.Arrays.binarySearch(cumulative, u);
+            i = i >= 0 ? i + 1 : -i - 1; // the first item whose cumulative weight exceeds u
+            return Math.min(i, cumulative.length - 1);
+        }
         long epoch = position / size;
         if (epoch != cachedEpoch) {
             permutation = permutation(epoch);

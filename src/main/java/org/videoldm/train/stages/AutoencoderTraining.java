@@ -169,7 +169,7 @@ public final class AutoencoderTraining {
             AutoencoderKL ae = AutoencoderKL.fromJson(m, s.scale.autoencoderKwargs());
             ae.setTrainable(k -> true);
             Lpips lpips = Lpips.loadOrExplain(m, s.lpipsWeights, System.err);
-            AutoencoderStep step = new AutoencoderStep(ae, new ClipSampler(ds.train(), s.seed, 1), s.batch, s.klWeight, lpips, s.perceptualWeight,
+            AutoencoderStep step = new AutoencoderStep(ae, new ClipSampler(ds.train(), s.seed, 1, s.dataShares()), s.batch, s.klWeight, lpips, s.perceptualWeight,
                     s.cropHeight, s.cropWidth);
             StageRuns.Timing timing;
             try (Trainer<Frames> t = new Trainer<>(step, StageRuns.trainerConfig(s))) {

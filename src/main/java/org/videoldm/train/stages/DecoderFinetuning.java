@@ -286,7 +286,7 @@ public final class DecoderFinetuning {
             try (Trainer<Judged> dTrainer = new Trainer<>(dStep, dConfig)) {
                 long dStart = s.resume && Files.isRegularFile(dCheckpoint) ? dTrainer.resume(dCheckpoint).step() : 0;
                 try (LossLog dLog = new LossLog(run.resolve(DISCRIMINATOR_CSV), dStart)) {
-                    DecoderStep gStep = new DecoderStep(video, new ClipSampler(ds.train(), s.seed, 1), s.batch, frames,
+                    DecoderStep gStep = new DecoderStep(video, new ClipSampler(ds.train(), s.seed, 1, s.dataShares()), s.batch, frames,
                             new VideoDiscriminatorLoss(true, lpips, s.perceptualWeight, s.adversarialWeight), d, dStep, dTrainer, dLog,
                             s.adversarialStart >= 0 ? s.adversarialStart : s.steps / 3,
                             s.cropHeight, s.cropWidth);

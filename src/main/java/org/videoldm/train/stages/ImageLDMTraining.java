@@ -107,7 +107,7 @@ public final class ImageLDMTraining {
             Engine.getInstance().setRandomSeed((int) s.seed);
             UNetModel unet = new UNetModel(m, s.scale.imageUNet());
             unet.setTrainable(k -> true);
-            LatentBatches data = new LatentBatches(latents, s.seed, 1, s.flip);
+            LatentBatches data = new LatentBatches(latents, s.seed, 1, s.flip, s.dataShares());
             Denoiser den = denoiser(s.sigmaData);
             DiffusionStage stage = new DiffusionStage(new org.videoldm.diffusion.OpenAIWrapper(unet), den,
                     new DiffusionLoss(new EDMSampling(s.pMean, s.pStd), LossWeighting.edm(s.sigmaData)),

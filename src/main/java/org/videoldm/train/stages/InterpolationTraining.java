@@ -91,11 +91,11 @@ public final class InterpolationTraining extends MaskedVideoTraining<Interpolati
 
     @Override
     public Data data(NDManager m) {
-        Path dir = s.dataDir();
-        VideoScan.Result scan = LatentClips.scan(dir);
+        List<Path> dirs = s.dataDirs();
+        VideoScan.Result scan = LatentClips.scan(dirs);
         double fps = clipFps(scan);
         ClipOptions options = s.scale.clipOptions(s.seed).withFrames(s.windowFrames()).withTargetFps(fps);
-        LatentClips.Source source = new LatentClips.Source(dir, options, String.format(Locale.ROOT, "videos of at least %.3g fps", fps * 0.95));
+        LatentClips.Source source = new LatentClips.Source(dirs, s.holdOut(), options, String.format(Locale.ROOT, "videos of at least %.3g fps", fps * 0.95));
         ClipDataset clips = LatentClips.dataset(source, scan, info -> info.fps() >= fps * 0.95);
         Path aePath = s.autoencoderOrDefault();
         SavedNetwork ae = SavedNetwork.load(aePath, m);

@@ -11,7 +11,8 @@ import org.videoldm.train.StepContext;
 
 /**
  * Batches of cached latents for the diffusion stages, multiplied by the autoencoder's scale factor: single frames
- * (image pre-training) or whole clips (temporal layers), clips in shuffled epochs from (seed, step), each sample
+ * (image pre-training) or whole clips (temporal layers), clips drawn from (seed, step) with each data source its
+ * share and each video alike, each sample
  * mirrored left-right with probability 1/2 when flips are on.
  */
 public final class LatentBatches {
@@ -20,11 +21,20 @@ public final class LatentBatches {
     private final int accumulation;
     private final boolean flip;
 
-    public LatentBatches(LatentDataset data, long seed, int accumulation, boolean flip) {
+    public LatentBatches(LatentDataset data, long seed, int accumulation, boolean flip, java.util.Map<String, Double> shares) {
         this.data = data;
-        this.order = new DataOrder(data.size(), seed);
+        this.order = DataOrder.weighted(weights(data, shares), seed);
         this.accumulation = accumulation;
         this.flip = flip;
+    }
+
+    /** Balanced weights of the cached clips by their ids ({@link SamplingWeights}). */
+    static double[] weights(LatentDataset data, java.util.Map<String, Double> shares) {
+        java.util.List<String> ids = new java.util.ArrayList<>(data.size());
+        for (int i = 0; i < data.size(); i++) {
+            ids.add(data.clipId(i));
+        }
+        return org.videoldm.data.SamplingWeights.balanced(ids, shares);
     }
 
     public LatentDataset data() {

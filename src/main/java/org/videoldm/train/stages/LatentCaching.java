@@ -97,8 +97,8 @@ public final class LatentCaching {
         Path aePath = s.autoencoderOrDefault();
         ClipDataset ds = StageRuns.clips(s);
         ClipOptions o = ds.options();
-        String description = String.format(Locale.ROOT, "%s sha256:%s; data %s; %d frames %dx%d at %s fps, spacing %d, seed %d",
-                aePath.getFileName(), sha256(aePath), s.data, o.frames(), o.height(), o.width(), o.targetFps(), o.clipSpacing(), o.seed());
+        String description = String.format(Locale.ROOT, "%s sha256:%s; data %s; holdout %s; %d frames %dx%d at %s fps, spacing %d, seed %d",
+                aePath.getFileName(), sha256(aePath), s.data, ds.holdOut().rules(), o.frames(), o.height(), o.width(), o.targetFps(), o.clipSpacing(), o.seed());
         Path dir = s.runDirOrDefault();
         Path trainDir = dir.resolve("train");
         Path valDir = ds.validation().size() > 0 ? dir.resolve("validation") : null;

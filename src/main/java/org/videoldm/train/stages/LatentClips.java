@@ -16,6 +16,7 @@ import org.videoldm.data.Clip;
 import org.videoldm.data.ClipDataset;
 import org.videoldm.data.ClipOptions;
 import org.videoldm.data.ClipSource;
+import org.videoldm.data.HoldOut;
 import org.videoldm.data.LatentCache;
 import org.videoldm.data.LatentDataset;
 import org.videoldm.data.LatentEncoder;
@@ -36,16 +37,22 @@ public final class LatentClips {
 
     private LatentClips() {}
 
-    /** What a cache is of: the data folder, the clip options and which videos were used. */
-    public record Source(Path dataDir, ClipOptions options, String videoFilter) {
+    /** What a cache is of: the data folders, the hold-out rules, the clip options and which videos were used. */
+    public record Source(List<Path> dataDirs, HoldOut holdOut, ClipOptions options, String videoFilter) {
         String fingerprint(LatentEncoder encoder) {
-            return "data " + dataDir.toAbsolutePath().normalize() + "\noptions " + options + "\nvideos " + videoFilter + "\nencoder " + encoder.describe() + "\n";
+            List<String> dirs = dataDirs.stream().map(d -> d.toAbsolutePath().normalize().toString()).toList();
+            return "data " + String.join(" + ", dirs) + "\nholdout " + holdOut.rules() + "\noptions " + options + "\nvideos " + videoFilter
+                    + "\nencoder " + encoder.describe() + "\n";
+        }
+
+        String describe() {
+            return dataDirs.size() == 1 ? dataDirs.get(0).toString() : dataDirs.toString();
         }
     }
 
-    /** Every decodable video of a folder (undecodable ones are reported and skipped). */
-    public static VideoScan.Result scan(Path dataDir) {
-        return VideoScan.scan(VideoReader.standard(), List.of(dataDir), org.videoldm.data.VideoScan.WARN_ONCE);
+    /** Every decodable video of the folders (undecodable ones are reported and skipped). */
+    public static VideoScan.Result scan(List<Path> dataDirs) {
+        return VideoScan.scan(VideoReader.standard(), dataDirs, org.videoldm.data.VideoScan.WARN_ONCE);
     }
 
     /** The clip dataset of a source; videos failing the filter are left out before the train/validation split. */
@@ -57,11 +64,12 @@ public final class LatentClips {
             }
         }
         if (kept.isEmpty()) {
-            throw new IllegalArgumentException(source.dataDir() + ": no usable videos (" + scan.videos().size() + " found; " + source.videoFilter() + ")");
+            throw new IllegalArgumentException(source.describe() + ": no usable videos (" + scan.videos().size() + " found; " + source.videoFilter() + ")");
         }
-        ClipDataset ds = ClipDataset.of(source.options(), new VideoScan.Result(kept, scan.skipped()), VideoReader.standard(), org.videoldm.data.VideoScan.WARN_ONCE);
+        ClipDataset ds = ClipDataset.of(source.options(), source.holdOut(), new VideoScan.Result(kept, scan.skipped()), VideoReader.standard(),
+                org.videoldm.data.VideoScan.WARN_ONCE);
         if (ds.train().size() == 0) {
-            throw new IllegalArgumentException(source.dataDir() + ": no training clips of " + source.options().frames() + " frames (" + ds.summary().trim() + ")");
+            throw new IllegalArgumentException(source.describe() + ": no training clips of " + source.options().frames() + " frames (" + ds.summary().trim() + ")");
         }
         return ds;
     }

@@ -173,7 +173,7 @@ public abstract class MaskedVideoTraining<S extends MaskedVideoTraining.Settings
 
     /** Clips [(b T), C, h, w] (scaled, randomly mirrored), every frame treated as video, and the stage's mask. */
     public DiffusionStage stage(VideoUNet net, LatentDataset latents) {
-        LatentBatches batches = new LatentBatches(latents, s.seed, 1, s.flip);
+        LatentBatches batches = new LatentBatches(latents, s.seed, 1, s.flip, s.dataShares());
         int frames = batches.frames();
         return new DiffusionStage(new OpenAIWrapper(net), denoiser(), new DiffusionLoss(new EDMSampling(s.pMean, s.pStd), LossWeighting.edm(s.sigmaData)),
                 ctx -> new DiffusionStage.Batch(batches.clips(ctx, s.batch), Conditioning.none().withVideo(frames, ctx.manager().zeros(new Shape(s.batch, frames))),

@@ -98,7 +98,7 @@ public final class StageRuns {
 
     /** The clip dataset of the settings' data at the settings' scale and seed. */
     public static ClipDataset clips(StageSettings<?> s) {
-        ClipDataset ds = ClipDataset.scan(s.scale.clipOptions(s.seed), s.dataDir());
+        ClipDataset ds = ClipDataset.scan(s.scale.clipOptions(s.seed), s.holdOut(), s.dataDirs().toArray(new java.nio.file.Path[0]));
         if (ds.train().size() == 0) {
             throw new IllegalArgumentException("data '" + s.data + "': no training clips of " + s.scale.frames() + " frames (" + ds.summary().trim() + ")");
         }

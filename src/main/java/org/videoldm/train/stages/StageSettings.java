@@ -6,7 +6,11 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import com.google.gson.JsonSerializer;
 import java.nio.file.Path;
+import java.nio.file.Files;
+import java.util.List;
 import org.videoldm.data.DataSources;
+import org.videoldm.data.DataSpec;
+import org.videoldm.data.HoldOut;
 import org.videoldm.train.RunMode;
 import org.videoldm.train.Scale;
 import org.videoldm.util.Progress;
@@ -22,8 +26,13 @@ import org.videoldm.util.Progress;
 public abstract class StageSettings<S extends StageSettings<S>> {
     public final Scale scale;
     public final RunMode mode;
-    /** {@code synthetic} or a folder of videos (see {@link DataSources#resolve}). */
+    /** {@code synthetic}, a folder of videos, or several joined by {@code +} with shares (see {@link DataSpec}). */
     public String data = DataSources.SYNTHETIC;
+    /**
+     * Hold-out rules ({@link HoldOut}); default {@code datasets/holdout.txt} of the project when it exists, else the
+     * seeded whole-video split.
+     */
+    public Path holdout;
     public Path projectRoot = DataSources.projectRoot();
     /** The run folder (trainer checkpoint, loss CSV, previews); default {@code runs/<stage>} of the project. */
     public Path runDir;
@@ -72,6 +81,7 @@ public abstract class StageSettings<S extends StageSettings<S>> {
     }
 
     public S data(String v) { data = v; return self(); }
+    public S holdout(Path v) { holdout = v; return self(); }
     public S projectRoot(Path v) { projectRoot = v; return self(); }
     public S runDir(Path v) { runDir = v; return self(); }
     public S checkpoints(Path v) { checkpoints = v; return self(); }
@@ -101,10 +111,32 @@ public abstract class StageSettings<S extends StageSettings<S>> {
         return checkpoints != null ? checkpoints : outOrDefault();
     }
 
-    /** The data folder (rendering the synthetic set of this scale on first use). */
-    public Path dataDir() {
-        return DataSources.resolve(data, projectRoot, synthetic(scale));
+    /** The data sources. */
+    public DataSpec dataSpec() {
+        return DataSpec.parse(data);
     }
+
+    /** The data folders (rendering the synthetic set of this scale on first use). */
+    public List<Path> dataDirs() {
+        return dataSpec().resolve(projectRoot, synthetic(scale));
+    }
+
+    /** The hold-out rules in force: {@link #holdout}, else the project's {@code datasets/holdout.txt}, else none. */
+    public HoldOut holdOut() {
+        Path p = holdout != null ? holdout : projectRoot.resolve(DEFAULT_HOLDOUT);
+        if (holdout == null && !Files.isRegularFile(p)) {
+            return HoldOut.none();
+        }
+        return HoldOut.read(p);
+    }
+
+    /** Each data source's share of the training samples, by folder name ({@link DataSpec#shares}). */
+    public java.util.Map<String, Double> dataShares() {
+        return dataSpec().shares(dataDirs());
+    }
+
+    /** Where the project keeps its hold-out rules. */
+    public static final String DEFAULT_HOLDOUT = "datasets/holdout.txt";
 
     /** The synthetic dataset of a scale: clips long enough for one clip of T frames at the scale's rate. */
     public static DataSources.Synthetic synthetic(Scale scale) {

@@ -123,7 +123,7 @@ public final class TemporalAlignment {
             Engine.getInstance().setRandomSeed((int) s.seed);
             VideoUNet unet = VideoUNet.fromImage(m, imageUnet, s.scale.videoUNet(imageUnet.config()));
             TemporalParameters.Report report = TemporalParameters.freezeSpatial(unet);
-            LatentBatches data = new LatentBatches(latents, s.seed, 1, s.flip);
+            LatentBatches data = new LatentBatches(latents, s.seed, 1, s.flip, s.dataShares());
             int frames = data.frames();
             Denoiser den = new Denoiser(new org.videoldm.diffusion.EDMScaling(s.sigmaData));
             DiffusionStage stage = new DiffusionStage(new OpenAIWrapper(unet), den,

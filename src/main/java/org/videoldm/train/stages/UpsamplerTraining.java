@@ -68,7 +68,7 @@ import org.videoldm.util.Progress;
  */
 public final class UpsamplerTraining {
     public static final String STAGE = "upsampler";
-    /** The low-resolution input is this many times smaller than the output frames (32 x 64 -> 64 x 128 at toy scale). */
+    /** The default upscale factor: the input is this many times smaller than the output (32 x 64 -> 64 x 128 at toy scale). */
     public static final int UPSCALE = 2;
     /** SD x4 upscaler's maximum augmentation level. */
     public static final int MAX_NOISE_LEVEL = 350;
@@ -97,6 +97,8 @@ public final class UpsamplerTraining {
         public double videoPMean = 0.5;
         public double videoPStd = 1.4;
         public boolean flip = true;
+        /** Output side / input side: 2 (toy default) or 4 (the paper's driving cascade, 128 x 256 -> 512 x 1024). */
+        public int upscale = UPSCALE;
         public int previewVideos;
         public int previewSteps = 25;
 
@@ -129,6 +131,7 @@ public final class UpsamplerTraining {
         public Settings videoLr(double v) { videoLr = v; return this; }
         public Settings videoWarmup(long v) { videoWarmup = v; return this; }
         public Settings flip(boolean v) { flip = v; return this; }
+        public Settings upscale(int v) { upscale = v; return this; }
         public Settings previewVideos(int v) { previewVideos = v; return this; }
         public Settings previewSteps(int v) { previewSteps = v; return this; }
 
@@ -159,7 +162,25 @@ public final class UpsamplerTraining {
 
         @Override
         public String commandLine() {
-            return super.commandLine() + " --video-steps " + videoSteps + (fromScratch ? " --from-scratch" : "");
+            return super.commandLine() + " --video-steps " + videoSteps + (upscale != UPSCALE ? " --upscale " + upscale : "") + (fromScratch ? " --from-scratch" : "");
+        }
+
+        /**
+         * The space-to-depth factor that brings input frames onto the latent grid: the autoencoder's downsampling over
+         * the upscale factor (2 at toy scale with 2x, 1 with 4x).
+         */
+        public int unshuffle() {
+            int f = scale.ddconfig().downFactor();
+            if (upscale < 1 || f % upscale != 0) {
+                throw new IllegalArgumentException("upsampler: the upscale factor must divide the autoencoder's downsampling " + f + ", got " + upscale);
+            }
+            return f / upscale;
+        }
+
+        /** The conditioning on the latent grid of the training frames. */
+        public ImageConcatWithNoiseAugmentation conditioning() {
+            int f = scale.ddconfig().downFactor();
+            return new ImageConcatWithNoiseAugmentation(noiseAugmentation(), scale.height() / f, scale.width() / f, unshuffle());
         }
     }
 
@@ -185,17 +206,18 @@ public final class UpsamplerTraining {
         return new Denoiser(new EDMScaling(s.sigmaData));
     }
 
-    /** The image upsampler before training: the image LDM widened by 3 channels with a zero class embedding, or a fresh UNet. */
+    /** The image upsampler before training: the image LDM widened by the conditioning's channels with a zero class embedding, or a fresh UNet. */
     public UNetModel imageNetwork(NDManager m) {
         UNetModel net;
         Engine.getInstance().setRandomSeed((int) s.seed);
+        int extra = s.conditioning().channels();
         if (s.fromScratch) {
-            JsonObject c = s.scale.imageUNet(ImageConcatWithNoiseAugmentation.CHANNELS).toJson();
+            JsonObject c = s.scale.imageUNet(extra).toJson();
             c.addProperty("num_classes", Integer.toString(MAX_NOISE_LEVEL));
             net = new UNetModel(m, UNetConfig.fromJson(c));
         } else {
             UNetModel parent = SavedNetwork.load(s.imageParentOrDefault(), m).module(UNetModel.class);
-            net = UNetSurgery.addClassEmbedding(m, UNetSurgery.widenInput(m, parent, ImageConcatWithNoiseAugmentation.CHANNELS), MAX_NOISE_LEVEL);
+            net = UNetSurgery.addClassEmbedding(m, UNetSurgery.widenInput(m, parent, extra), MAX_NOISE_LEVEL);
         }
         net.setTrainable(k -> true);
         return net;
@@ -247,10 +269,10 @@ public final class UpsamplerTraining {
      * (caches {@code latents/} and {@code lowres/} in the run folder, made from the same clips with the same crops).
      */
     public Data data(NDManager m) {
-        Path dir = s.dataDir();
+        List<Path> dirs = s.dataDirs();
         ClipOptions options = s.scale.clipOptions(s.seed);
-        LatentClips.Source source = new LatentClips.Source(dir, options, "all videos");
-        ClipDataset clips = LatentClips.dataset(source, LatentClips.scan(dir), info -> true);
+        LatentClips.Source source = new LatentClips.Source(dirs, s.holdOut(), options, "all videos");
+        ClipDataset clips = LatentClips.dataset(source, LatentClips.scan(dirs), info -> true);
         Path aePath = s.autoencoderOrDefault();
         SavedNetwork ae = SavedNetwork.load(aePath, m);
         double scale = ae.scaleFactor().orElseThrow(() -> new IllegalArgumentException(aePath + ": no " + SavedNetwork.KEY_SCALE_FACTOR + " in its metadata"));
@@ -258,8 +280,7 @@ public final class UpsamplerTraining {
         ClipSource views = LatentClips.perClipAugmentation(clips.train(), s.seed);
         Path run = s.runDirOrDefault();
         LatentDataset latents = LatentClips.open(run.resolve("latents"), source, views, first, m);
-        int factor = (int) (options.height() / latents.clipShape().get(2));
-        LatentDataset low = LatentClips.open(run.resolve("lowres"), source, views, LatentClips.lowResolution(factor), m);
+        LatentDataset low = LatentClips.open(run.resolve("lowres"), source, views, LatentClips.lowResolution(s.upscale), m);
         for (int i = 0; i < latents.size(); i++) {
             if (!latents.clipId(i).equals(low.clipId(i))) {
                 throw new IllegalStateException(run + ": latent and low-resolution caches disagree at clip " + i + " (" + latents.clipId(i) + " vs " + low.clipId(i) + ")");
@@ -271,7 +292,12 @@ public final class UpsamplerTraining {
     /** Per-frame training: random frames of random clips (mirrored at random, latents and conditioning alike), one level per frame. */
     public DiffusionStage imageStage(UNetModel net, Data data) {
         int frames = data.frames();
-        DataOrder order = new DataOrder(data.latents().size() * frames, s.seed);
+        double[] clipWeights = LatentBatches.weights(data.latents(), s.dataShares());
+        double[] frameWeights = new double[clipWeights.length * frames];
+        for (int i = 0; i < frameWeights.length; i++) {
+            frameWeights[i] = clipWeights[i / frames];
+        }
+        DataOrder order = DataOrder.weighted(frameWeights, s.seed);
         int batch = s.batch;
         return new DiffusionStage(new OpenAIWrapper(net), denoiser(), new DiffusionLoss(new EDMSampling(s.pMean, s.pStd), LossWeighting.edm(s.sigmaData)),
                 ctx -> {
@@ -284,13 +310,13 @@ public final class UpsamplerTraining {
                     NDArray low = frameOf(data.lowRes().batch(clip, ctx.manager()), pick, frames);
                     NDArray flip = flips(ctx, batch, 1);
                     return new DiffusionStage.Batch(mirror(x, flip), Conditioning.none(), mirror(low, flip));
-                }, DiffusionStage.noiseAugmentation(noiseAugmentation()));
+                }, DiffusionStage.noiseAugmentation(noiseAugmentation(), s.conditioning()::arrange));
     }
 
     /** Alignment on whole clips: one augmentation level per clip, shared by its frames. */
     public DiffusionStage videoStage(VideoUNet net, Data data) {
         int frames = data.frames();
-        DataOrder order = new DataOrder(data.latents().size(), s.seed);
+        DataOrder order = DataOrder.weighted(LatentBatches.weights(data.latents(), s.dataShares()), s.seed);
         int batch = s.videoBatch;
         return new DiffusionStage(new OpenAIWrapper(net), denoiser(),
                 new DiffusionLoss(new EDMSampling(s.videoPMean, s.videoPStd), LossWeighting.edm(s.sigmaData)),
@@ -300,7 +326,7 @@ public final class UpsamplerTraining {
                     NDArray x = mirror(flat(data.latents().scaledBatch(idx, ctx.manager())), flip);
                     NDArray low = mirror(flat(data.lowRes().batch(idx, ctx.manager())), flip);
                     return new DiffusionStage.Batch(x, Conditioning.none().withVideo(frames, ctx.manager().zeros(new Shape(batch, frames))), low);
-                }, DiffusionStage.noiseAugmentation(noiseAugmentation()));
+                }, DiffusionStage.noiseAugmentation(noiseAugmentation(), s.conditioning()::arrange));
     }
 
     private static NDArray frameOf(NDArray clips, int[] pick, int frames) {
@@ -334,12 +360,13 @@ public final class UpsamplerTraining {
     }
 
     /** What the concatenated and vector inputs mean, stored as {@code videoldm.conditioning}. */
-    public static JsonObject conditioningJson(ClipOptions clips, Shape latentClip) {
+    public static JsonObject conditioningJson(ClipOptions clips, Shape latentClip, int upscale, int unshuffle) {
         JsonObject concat = new JsonObject();
-        concat.addProperty("channels", ImageConcatWithNoiseAugmentation.CHANNELS);
-        concat.addProperty("content", "low-resolution RGB frames in [-1, 1], resized to the latent grid by area averaging, noise-augmented "
-                + "(sqrt(abar_l) x + sqrt(1 - abar_l) eps); see ImageConcatWithNoiseAugmentation");
-        concat.add("low_resolution", Kwargs.array(clips.height() / UPSCALE, clips.width() / UPSCALE));
+        concat.addProperty("channels", ImageConcatWithNoiseAugmentation.CHANNELS * unshuffle * unshuffle);
+        concat.addProperty("content", "low-resolution RGB frames in [-1, 1] (area average of the frames by the upscale factor), on the latent grid by "
+                + "space-to-depth with the factor 'unshuffle', noise-augmented (sqrt(abar_l) x + sqrt(1 - abar_l) eps); see ImageConcatWithNoiseAugmentation");
+        concat.addProperty("unshuffle", unshuffle);
+        concat.add("low_resolution", Kwargs.array(clips.height() / upscale, clips.width() / upscale));
         concat.add("latent_grid", Kwargs.array(latentClip.get(2), latentClip.get(3)));
         JsonObject vector = new JsonObject();
         vector.addProperty("content", "noise augmentation level l, the class label of label_emb");
@@ -348,7 +375,7 @@ public final class UpsamplerTraining {
         vector.addProperty("default_noise_level", DEFAULT_NOISE_LEVEL);
         JsonObject o = new JsonObject();
         o.addProperty("type", "upsampler");
-        o.addProperty("upscale", UPSCALE);
+        o.addProperty("upscale", upscale);
         o.add("concat", concat);
         o.add("vector", vector);
         o.add("latent_frame", Kwargs.array(latentClip.slice(1).getShape()));
@@ -444,7 +471,7 @@ public final class UpsamplerTraining {
                 trainable, steps, batch, unit, s.seed, StageRuns.trainingSeconds(csv), ModelCard.Machine.current(),
                 finalLoss, metrics, notes);
         SavedNetwork.Meta meta = SavedNetwork.meta().denoiser(Denoisers.edm(s.sigmaData)).scaleFactor(data.scaleFactor())
-                .conditioning(conditioningJson(data.options(), data.latents().clipShape()));
+                .conditioning(conditioningJson(data.options(), data.latents().clipShape(), s.upscale, s.unshuffle()));
         if (video) {
             meta.frames(data.frames());
         }
@@ -464,12 +491,13 @@ public final class UpsamplerTraining {
         Shape frame = data.latents().clipShape().slice(1);
         Path aePath = s.autoencoderOrDefault();
         ClipOptions o = data.options();
-        ImageConcatWithNoiseAugmentation cond = new ImageConcatWithNoiseAugmentation(noiseAugmentation(), frame.get(1), frame.get(2));
-        int[] low = {o.height() / UPSCALE, o.width() / UPSCALE};
+        ImageConcatWithNoiseAugmentation cond = new ImageConcatWithNoiseAugmentation(noiseAugmentation(), frame.get(1), frame.get(2), s.unshuffle());
+        int[] low = {o.height() / s.upscale, o.width() / s.upscale};
+        int levels = 1 << (imageUp.config().channel_mult().length - 1);
         UpsamplerPipeline imageP = new UpsamplerPipeline(new OpenAIWrapper(imageUp), denoiser(), cond, 1, frame, DEFAULT_NOISE_LEVEL, low)
-                .progress(Progress.Mode.QUIET);
+                .withScale(s.upscale, levels).progress(Progress.Mode.QUIET);
         UpsamplerPipeline videoP = new UpsamplerPipeline(new OpenAIWrapper(videoUp), denoiser(), cond, t, frame, DEFAULT_NOISE_LEVEL, low)
-                .progress(Progress.Mode.QUIET);
+                .withScale(s.upscale, levels).progress(Progress.Mode.QUIET);
         List<List<RgbFrame>> rows = new ArrayList<>();
         List<String> labels = new ArrayList<>();
         double[] err = new double[2];
