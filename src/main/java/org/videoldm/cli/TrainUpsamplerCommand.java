@@ -6,8 +6,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "upsampler", mixinStandardHelpOptions = true, description = "Upsampler (x2): an image upsampler on latents conditioned on noise-augmented "
-        + "low-resolution frames (from image_ldm), then its temporal alignment; exports upsampler_image and upsampler_video (needs autoencoder, "
+@Command(name = "upsampler", mixinStandardHelpOptions = true, description = "Upsampler (x2, or x4 with --upscale 4): an image upsampler on latents "
+        + "conditioned on noise-augmented low-resolution frames (from image_ldm), then its temporal alignment; exports upsampler_image and upsampler_video (needs autoencoder, "
         + "image_ldm; video_ldm's temporal layers are used when present). --steps/--batch/--lr are the image upsampler's.")
 public final class TrainUpsamplerCommand implements Callable<Integer> {
     @Mixin
@@ -25,6 +25,9 @@ public final class TrainUpsamplerCommand implements Callable<Integer> {
     @Option(names = "--from-scratch", description = "Train the image upsampler from scratch instead of from image_ldm.")
     boolean fromScratch;
 
+    @Option(names = "--upscale", description = "Output side / input side: 2 or 4 (the paper's driving cascade; default: 2).")
+    Integer upscale;
+
     @Override
     public Integer call() {
         UpsamplerTraining.Settings s = options.apply(UpsamplerTraining.Settings.defaults(options.scale(), options.mode())).fromScratch(fromScratch);
@@ -33,6 +36,10 @@ public final class TrainUpsamplerCommand implements Callable<Integer> {
         }
         if (videoBatch != null) {
             s.videoBatch(videoBatch);
+        }
+        if (upscale != null) {
+            s.upscale(upscale);
+            s.unshuffle(); // a factor the autoencoder's grid cannot take is refused before any work
         }
         if (only != null && !only.equals("image") && !only.equals("video")) {
             throw new IllegalArgumentException("--only must be image or video, got '" + only + "'");

@@ -3,14 +3,20 @@ package org.videoldm.diffusion;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.pooling.Pool;
+import org.videoldm.nn.Ops;
 
 /**
  * The conditioning of a latent upsampler (paper Sec. 3.4; Stable Diffusion's x4 upscaler, whose
- * {@code low_scale_model} has this name): the low-resolution RGB frames, resized to the latent grid of the
+ * {@code low_scale_model} has this name): the low-resolution RGB frames, brought onto the latent grid of the
  * high-resolution frames, noise-augmented to a level the network is told through its class embedding
  * ({@link NoiseAugmentation}), and joined to the noisy latents channel-wise. In training the level is drawn
  * per video; at inference it is chosen (a small level makes the output follow the low-resolution frames
  * closely, a larger one lets the model correct their artefacts).
+ *
+ * <p>How the frames meet the grid: when they are finer than it by a whole factor r (a 2x upsampler with an f = 4
+ * autoencoder: 32 x 64 frames, 16 x 32 latents), space-to-depth by r keeps every pixel as 3 r^2 channels; with r = 1
+ * (4x, where the grid is the input size, as in SD's x4 upscaler) the frames are taken as they are. Averaging them down
+ * to the grid instead would throw away most of what the upsampler is meant to follow.
  */
 public final class ImageConcatWithNoiseAugmentation {
     /** RGB. */
@@ -19,27 +25,57 @@ public final class ImageConcatWithNoiseAugmentation {
     private final NoiseAugmentation augmentation;
     private final long latentHeight;
     private final long latentWidth;
+    private final int unshuffle;
 
+    /** Frames resized to the grid (r = 1, the arrangement of networks trained before space-to-depth). */
     public ImageConcatWithNoiseAugmentation(NoiseAugmentation augmentation, long latentHeight, long latentWidth) {
+        this(augmentation, latentHeight, latentWidth, 1);
+    }
+
+    /** Frames r times finer than the grid, arranged by space-to-depth (r = 1: frames the size of the grid, or resized to it). */
+    public ImageConcatWithNoiseAugmentation(NoiseAugmentation augmentation, long latentHeight, long latentWidth, int unshuffle) {
+        if (unshuffle < 1) {
+            throw new IllegalArgumentException("upsampler conditioning: space-to-depth factor must be at least 1, got " + unshuffle);
+        }
         this.augmentation = augmentation;
         this.latentHeight = latentHeight;
         this.latentWidth = latentWidth;
+        this.unshuffle = unshuffle;
     }
 
     public NoiseAugmentation augmentation() {
         return augmentation;
     }
 
-    /**
-     * Low-resolution frames [N, 3, h, w] in [-1, 1] on the latent grid [N, 3, H', W']: area averaging when the
-     * size divides evenly (what a camera at the lower resolution would see), bilinear otherwise.
-     */
-    public NDArray resize(NDArray lowRes) {
+    /** The space-to-depth factor r. */
+    public int unshuffle() {
+        return unshuffle;
+    }
+
+    /** Channels the conditioning adds to the network's input: 3 r^2. */
+    public int channels() {
+        return CHANNELS * unshuffle * unshuffle;
+    }
+
+    /** Low-resolution frames [N, 3, h, w] as the conditioning on the trained grid [N, 3 r^2, H', W']. */
+    public NDArray arrange(NDArray lowRes) {
+        return arrange(lowRes, latentHeight, latentWidth);
+    }
+
+    /** As {@link #arrange(NDArray)} onto another grid (inputs of another size). */
+    public NDArray arrange(NDArray lowRes, long gridHeight, long gridWidth) {
         Shape s = lowRes.getShape();
         if (s.dimension() != 4 || s.get(1) != CHANNELS) {
             throw new IllegalArgumentException("upsampler conditioning: low-resolution frames must be [N, 3, h, w], got " + s);
         }
-        return resize(lowRes, latentHeight, latentWidth);
+        if (unshuffle == 1) {
+            return resize(lowRes, gridHeight, gridWidth);
+        }
+        if (s.get(2) != gridHeight * unshuffle || s.get(3) != gridWidth * unshuffle) {
+            throw new IllegalArgumentException("upsampler conditioning: frames of " + s.get(2) + "x" + s.get(3) + " are not " + unshuffle
+                    + " times the latent grid " + gridHeight + "x" + gridWidth);
+        }
+        return Ops.spaceToDepth(lowRes, unshuffle);
     }
 
     /** Resizes frames [N, C, h, w] to [N, C, height, width]: area averaging by an integer factor, else bilinear. */
@@ -61,7 +97,7 @@ public final class ImageConcatWithNoiseAugmentation {
      * {@code base} with the resized frames noised to each video's level as concat and the levels as vector
      * conditioning (one entry per frame).
      *
-     * @param lowRes [(b t), 3, h, w] in [-1, 1], or already on the latent grid
+     * @param lowRes [(b t), 3, h, w] in [-1, 1]
      * @param levels one noise level per video, each in [0, max_noise_level)
      * @param noise standard normal noise shaped like the resized frames
      */
@@ -76,15 +112,11 @@ public final class ImageConcatWithNoiseAugmentation {
                 throw new IllegalArgumentException("upsampler conditioning: noise level " + level + " outside 0.." + (augmentation.maxNoiseLevel() - 1));
             }
         }
-        Shape s = lowRes.getShape();
-        if (s.dimension() != 4 || s.get(1) != CHANNELS) {
-            throw new IllegalArgumentException("upsampler conditioning: low-resolution frames must be [N, 3, h, w], got " + s);
-        }
-        return augmentation.apply(base, resize(lowRes, gridHeight, gridWidth), levels, base.numVideoFrames(), noise);
+        return augmentation.apply(base, arrange(lowRes, gridHeight, gridWidth), levels, base.numVideoFrames(), noise);
     }
 
-    /** The shape of the resized conditioning for {@code rows} frames. */
+    /** The shape of the arranged conditioning for {@code rows} frames. */
     public Shape conditionShape(long rows) {
-        return new Shape(rows, CHANNELS, latentHeight, latentWidth);
+        return new Shape(rows, channels(), latentHeight, latentWidth);
     }
 }

@@ -94,6 +94,18 @@ public final class Ops {
         return scores.softmax(-1).matMul(v);
     }
 
+    /**
+     * torch's {@code pixel_unshuffle}: [N, C, H, W] to [N, C r^2, H / r, W / r], output channel {@code c r^2 + i r + j}
+     * holding pixel (i, j) of each r x r block. Nothing is lost, unlike averaging down to the smaller grid.
+     */
+    public static NDArray spaceToDepth(NDArray x, int r) {
+        long[] s = x.getShape().getShape();
+        if (s.length != 4 || s[2] % r != 0 || s[3] % r != 0) {
+            throw new IllegalArgumentException("space-to-depth by " + r + " needs [N, C, H, W] with H and W divisible by it, got " + x.getShape());
+        }
+        return x.reshape(s[0], s[1], s[2] / r, r, s[3] / r, r).transpose(0, 1, 3, 5, 2, 4).reshape(s[0], s[1] * r * r, s[2] / r, s[3] / r);
+    }
+
     public static NDArray cat(int axis, NDArray... xs) {
         return NDArrays.concat(new NDList(xs), axis);
     }

@@ -72,8 +72,10 @@ public final class UpsamplerPipeline {
         JsonObject vector = c.getAsJsonObject("vector");
         JsonArray grid = c.getAsJsonObject("concat").getAsJsonArray("latent_grid");
         JsonArray low = c.getAsJsonObject("concat").getAsJsonArray("low_resolution");
+        JsonObject concat = c.getAsJsonObject("concat");
+        int unshuffle = concat.has("unshuffle") ? concat.get("unshuffle").getAsInt() : 1; // 1: networks trained on frames resized to the grid
         ImageConcatWithNoiseAugmentation cond = new ImageConcatWithNoiseAugmentation(
-                NoiseAugmentation.sdUpscaler(vector.get("max_noise_level").getAsInt(), 0), grid.get(0).getAsLong(), grid.get(1).getAsLong());
+                NoiseAugmentation.sdUpscaler(vector.get("max_noise_level").getAsInt(), 0), grid.get(0).getAsLong(), grid.get(1).getAsLong(), unshuffle);
         int frames = video ? n.frames().orElseThrow(() -> new IllegalArgumentException(n.path() + ": no " + SavedNetwork.KEY_FRAMES)) : 1;
         return new UpsamplerPipeline(new OpenAIWrapper(unet), Denoisers.fromJson(n.denoiser()), cond, frames, LongVideoPipeline.latentFrame(n),
                 vector.get("default_noise_level").getAsInt(), new int[] {low.get(0).getAsInt(), low.get(1).getAsInt()})
@@ -84,7 +86,7 @@ public final class UpsamplerPipeline {
     private int unetDownsampling = 1;
 
     /** The side ratio of output to input, and how much the network's levels downsample its latent grid. */
-    UpsamplerPipeline withScale(int upscale, int unetDownsampling) {
+    public UpsamplerPipeline withScale(int upscale, int unetDownsampling) {
         this.upscale = upscale;
         this.unetDownsampling = unetDownsampling;
         return this;
@@ -200,7 +202,7 @@ public final class UpsamplerPipeline {
         Conditioning base = video ? Conditioning.none().withVideo(t, m.zeros(new Shape(1, t))) : Conditioning.none();
         long gridH = conditioning.conditionShape(1).get(2) * lowRes.getShape().get(2) / lowResolution[0];
         long gridW = conditioning.conditionShape(1).get(3) * lowRes.getShape().get(3) / lowResolution[1];
-        NDArray noise = Seeds.normal(m, new Shape(t, ImageConcatWithNoiseAugmentation.CHANNELS, gridH, gridW), Seeds.derive(seed, 1));
+        NDArray noise = Seeds.normal(m, new Shape(t, conditioning.channels(), gridH, gridW), Seeds.derive(seed, 1));
         Conditioning c = conditioning.condition(base, lowRes, levels, noise, gridH, gridW);
         return Samplers.create(o.sampler(), o.steps(), null).progress(Progress.Mode.QUIET)
                 .sample(denoiser.bind(network), m, new Shape(t).addAll(latent), c, null, seed, onStep);

@@ -97,14 +97,20 @@ public final class DiffusionStage implements TrainingStage<DiffusionStage.Batch>
 
     /** Upsamplers: the batch's low-resolution latents, noised to a random level per video that the network is told. */
     public static ConditioningHook noiseAugmentation(NoiseAugmentation aug) {
+        return noiseAugmentation(aug, x -> x);
+    }
+
+    /** As {@link #noiseAugmentation(NoiseAugmentation)}, the batch's low-resolution frames first arranged onto the latent grid. */
+    public static ConditioningHook noiseAugmentation(NoiseAugmentation aug, java.util.function.UnaryOperator<NDArray> arrange) {
         return (b, c, ctx) -> {
             if (b.lowRes() == null) {
-                throw new IllegalArgumentException("noise augmentation: the batch has no low-resolution latents");
+                throw new IllegalArgumentException("noise augmentation: the batch has no low-resolution frames");
             }
+            NDArray low = arrange.apply(b.lowRes());
             int frames = c.numVideoFrames();
-            int videos = (int) (b.lowRes().getShape().get(0) / frames);
+            int videos = (int) (low.getShape().get(0) / frames);
             int[] levels = aug.sampleLevels(ctx.random(), videos);
-            return aug.apply(c, b.lowRes(), levels, frames, ctx.normal(b.lowRes().getShape()));
+            return aug.apply(c, low, levels, frames, ctx.normal(low.getShape()));
         };
     }
 }

@@ -97,4 +97,49 @@ class UpsamplerPipelineTest {
             assertTrue(a.sub(c).abs().max().getFloat() > 1e-3f);
         }
     }
+
+    @Test
+    void spaceToDepthKeepsEveryInputPixelOnTheGrid() {
+        try (NDManager m = manager.newSubManager()) {
+            Engine.getInstance().setRandomSeed(4);
+            UNetModel wide = new UNetModel(m, UNetConfig.fromJson(JsonParser.parseString("""
+                    {"in_channels": 16, "model_channels": 32, "out_channels": 4, "num_res_blocks": 1, "attention_resolutions": [],
+                     "channel_mult": [1, 2], "num_head_channels": 32, "num_classes": "350"}""").getAsJsonObject()));
+            RecordingNetwork rec = new RecordingNetwork(new OpenAIWrapper(wide), m);
+            ImageConcatWithNoiseAugmentation cond = new ImageConcatWithNoiseAugmentation(NoiseAugmentation.sdUpscaler(350, 0), 8, 16, 2);
+            assertEquals(12, cond.channels());
+            UpsamplerPipeline p = new UpsamplerPipeline(rec, new Denoiser(new EDMScaling()), cond, 1, FRAME, 20, new int[] {16, 32})
+                    .withScale(2, 2).progress(Progress.Mode.QUIET);
+            NDArray lowRes = m.randomUniform(-1f, 1f, new Shape(2, 3, 16, 32));
+            p.latents(m, lowRes, 2, 0, new VideoLDMPipeline.Options("euler", 1, 5), null);
+            NDArray concat = rec.calls.get(0).concat();
+            assertEquals(new Shape(2, 12, 8, 16), concat.getShape());
+            // channel c*4 + i*2 + j at (y, x) holds pixel (2y + i, 2x + j) of colour c; level 0 adds almost no noise
+            float[] in = lowRes.toFloatArray();
+            float[] out = concat.toFloatArray();
+            float worst = 0;
+            for (int n = 0; n < 2; n++) {
+                for (int c = 0; c < 3; c++) {
+                    for (int i = 0; i < 2; i++) {
+                        for (int j = 0; j < 2; j++) {
+                            for (int y = 0; y < 8; y++) {
+                                for (int x = 0; x < 16; x++) {
+                                    float a = out[((n * 12 + c * 4 + i * 2 + j) * 8 + y) * 16 + x];
+                                    float b = in[((n * 3 + c) * 16 + 2 * y + i) * 32 + 2 * x + j];
+                                    worst = Math.max(worst, Math.abs(a - b));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            assertTrue(worst < 0.06f, "off by " + worst);
+            // inputs of another size go onto their own grid; sizes off the grid are refused with the rule
+            NDArray bigger = m.randomUniform(-1f, 1f, new Shape(1, 3, 32, 64));
+            assertEquals(new Shape(1, 4, 16, 32), p.latents(m, bigger, 1, 0, new VideoLDMPipeline.Options("euler", 1, 5), null).getShape());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> p.latents(m, m.zeros(new Shape(1, 3, 18, 32)), 1, 0, new VideoLDMPipeline.Options("euler", 1, 5), null));
+            assertTrue(e.getMessage().contains("height must be a multiple of 4"), e.getMessage());
+        }
+    }
 }

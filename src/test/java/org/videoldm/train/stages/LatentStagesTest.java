@@ -173,16 +173,16 @@ class LatentStagesTest {
         UpsamplerTraining u = new UpsamplerTraining(TinyParents.quiet(UpsamplerTraining.Settings.defaults(Scale.TOY, RunMode.FULL), root, 2, 4)
                 .videoSteps(2).videoBatch(1).previewVideos(1).previewSteps(1));
         try (NDManager m = NDManager.newBaseManager(); UpsamplerTraining.Data data = u.data(m)) {
-            assertEquals(new Shape(8, 3, 16, 32), data.lowRes().clipShape());
+            assertEquals(new Shape(8, 3, 32, 64), data.lowRes().clipShape(), "the input frames at half the size, every pixel kept");
             UNetModel net = u.imageNetwork(m);
-            assertEquals(7, net.config().in_channels());
+            assertEquals(4 + 12, net.config().in_channels(), "latents and the input by space-to-depth (3 x 2 x 2 channels)");
             assertEquals("350", net.config().num_classes());
             DiffusionStage stage = u.imageStage(net, data);
             try (NDManager sm = m.newSubManager()) {
                 StepContext ctx = new StepContext(1, 0, 0, sm);
                 DiffusionStage.Batch b = stage.batch(ctx);
                 Conditioning c = stage.conditioning(b, ctx);
-                assertEquals(new Shape(4, 3, 16, 32), c.concat().getShape());
+                assertEquals(new Shape(4, 12, 16, 32), c.concat().getShape());
                 float[] levels = c.vector().toFloatArray();
                 assertEquals(4, levels.length);
                 for (float l : levels) {
@@ -199,13 +199,13 @@ class LatentStagesTest {
             UNetModel imageUp = SavedNetwork.load(image.network(), m).module(UNetModel.class);
             UNetModel trainedImage = u.imageNetwork(m);
             TrainingCheckpoint.loadWeights(image.runDir().resolve(StageRuns.CHECKPOINT), trainedImage, false);
-            sameOutputs(trainedImage, imageUp, 1, 3, true);
+            sameOutputs(trainedImage, imageUp, 1, 12, true);
 
             SavedNetwork vs = SavedNetwork.load(video.network(), m);
             VideoUNet videoUp = vs.module(VideoUNet.class);
             VideoUNet trainedVideo = u.videoNetwork(m, imageUp);
             TrainingCheckpoint.loadWeights(video.runDir().resolve(StageRuns.CHECKPOINT), trainedVideo, false);
-            sameOutputs(trainedVideo, videoUp, 8, 3, true);
+            sameOutputs(trainedVideo, videoUp, 8, 12, true);
             // Spatial layers are the image upsampler's.
             assertArrayEquals(imageUp.stateDict().get("input_blocks.0.0.weight").toFloatArray(),
                     videoUp.stateDict().get("input_blocks.0.0.weight").toFloatArray(), 0f);
@@ -213,7 +213,9 @@ class LatentStagesTest {
             assertEquals(org.videoldm.temporal.TemporalParameters.report(videoUp).temporalCount(), card.trainableParameters(), "only temporal layers train");
             JsonObject cond = vs.conditioning();
             assertEquals(350, cond.getAsJsonObject("vector").get("max_noise_level").getAsInt());
-            assertEquals(3, cond.getAsJsonObject("concat").get("channels").getAsInt());
+            assertEquals(12, cond.getAsJsonObject("concat").get("channels").getAsInt());
+            assertEquals(2, cond.getAsJsonObject("concat").get("unshuffle").getAsInt());
+            assertEquals(2, cond.get("upscale").getAsInt());
         }
     }
 }
