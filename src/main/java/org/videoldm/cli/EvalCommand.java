@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.videoldm.metrics.CLIPSim;
+import org.videoldm.metrics.CutRate;
 import org.videoldm.metrics.Detectors;
 import org.videoldm.metrics.FID;
 import org.videoldm.metrics.FVD;
@@ -40,7 +41,8 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--prompts", paramLabel = "FILE", description = "Prompts for CLIPSIM: JSON {video file name: prompt}, or lines 'name<TAB>prompt', or one prompt per line in sorted video order.")
     Path prompts;
 
-    @Option(names = "--metrics", split = ",", description = "Any of fvd, fid, is, clipsim (default: fvd,fid,is with --real, clipsim with --prompts).")
+    @Option(names = "--metrics", split = ",", description = "Any of fvd, fid, is, clipsim, cut (default: fvd,fid,is,cut with --real, clipsim with "
+            + "--prompts, cut always).")
     List<String> metrics = new ArrayList<>();
 
     @Option(names = {"-T", "--frames"}, description = "Frames per clip (default: the FVD recipe's 16, or the shortest video's length if a video is shorter, "
@@ -119,8 +121,8 @@ public final class EvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<String> which = metrics.isEmpty() ? defaults() : metrics.stream().map(s -> s.trim().toLowerCase(java.util.Locale.ROOT)).toList();
         for (String w : which) {
-            if (!List.of("fvd", "fid", "is", "clipsim").contains(w)) {
-                throw new IllegalArgumentException("--metrics: unknown metric '" + w + "' (fvd, fid, is, clipsim)");
+            if (!List.of("fvd", "fid", "is", "clipsim", "cut").contains(w)) {
+                throw new IllegalArgumentException("--metrics: unknown metric '" + w + "' (fvd, fid, is, clipsim, cut)");
             }
         }
         if ((which.contains("fvd") || which.contains("fid")) && real == null) {
@@ -168,6 +170,15 @@ public final class EvalCommand implements Callable<Integer> {
             if (which.contains("clipsim")) {
                 results.add(clipsim(gen, m));
             }
+            if (which.contains("cut")) {
+                // the share of consecutive frame pairs that jump to another scene, for the real clips too as the floor
+                CutRate.Result g = gen.cutRate();
+                results.add(new MetricResult("cut rate", g.rate(), Double.NaN, g.pairs(), 0, clipLength, "frame pairs: luma or histogram jump"));
+                if (ref != null) {
+                    CutRate.Result r = ref.cutRate();
+                    results.add(new MetricResult("cut rate (real)", r.rate(), Double.NaN, 0, r.pairs(), clipLength, "frame pairs: luma or histogram jump"));
+                }
+            }
         }
         System.out.print(MetricTable.format(results));
         JsonObject settings = new JsonObject();
@@ -196,9 +207,7 @@ public final class EvalCommand implements Callable<Integer> {
         if (prompts != null) {
             d.add("clipsim");
         }
-        if (d.isEmpty()) {
-            throw new IllegalArgumentException("nothing to compute: give --real DIR (FVD, FID, IS) and/or --prompts FILE (CLIPSIM)");
-        }
+        d.add("cut");
         return d;
     }
 

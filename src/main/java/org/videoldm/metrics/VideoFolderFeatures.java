@@ -120,6 +120,29 @@ public final class VideoFolderFeatures {
         return videos.stream().mapToInt(v -> v.windows().length).sum();
     }
 
+    /** The cut rate ({@link CutRate}) over every planned clip of the folder. */
+    public CutRate.Result cutRate() {
+        List<List<RgbFrame>> clips = new ArrayList<>();
+        for (VideoClips v : videos) {
+            Map<Integer, RgbFrame> frames = new TreeMap<>();
+            java.util.Set<Integer> wanted = new java.util.HashSet<>();
+            for (int[] w : v.windows()) {
+                for (int i : w) {
+                    wanted.add(i);
+                }
+            }
+            reader.forEachFrame(v.path(), wanted::contains, (index, seconds, frame) -> frames.put(index, frame));
+            for (int[] w : v.windows()) {
+                List<RgbFrame> clip = new ArrayList<>();
+                for (int i : w) {
+                    clip.add(frames.get(i));
+                }
+                clips.add(clip);
+            }
+        }
+        return CutRate.of(clips);
+    }
+
     /** uint8 clips [K, T, H, W, 3] of one video. */
     public NDArray clips(VideoClips v, NDManager m) {
         Map<Integer, RgbFrame> frames = new TreeMap<>();

@@ -98,5 +98,11 @@ class EvalCommandTest {
                 "--cache", "none", "--recursive", "-T", "8", "-o", dir.resolve("r2").toString());
         assertEquals(0, code);
         assertTrue(Files.readString(dir.resolve("r2.csv")).contains(",7,9,8,"), Files.readString(dir.resolve("r2.csv")));
+        // the cut rate of both sets: rendered drives never jump to another scene between frames
+        code = Main.run("eval", "-g", gen.toString(), "-r", real.toString(), "--metrics", "cut", "-o", dir.resolve("r3").toString());
+        assertEquals(0, code);
+        String cuts = Files.readString(dir.resolve("r3.csv"));
+        assertTrue(cuts.contains("cut rate,0.0000,,21,0,8,"), cuts); // 3 clips x 7 frame pairs
+        assertTrue(cuts.contains("cut rate (real),0.0000,,0,63,8,"), cuts);
     }
 }
