@@ -12,7 +12,8 @@ import java.util.stream.Stream;
 
 /**
  * Where training data comes from, by a short spec: {@code synthetic} (the default) is the procedural driving dataset,
- * rendered into {@code datasets/synthetic/} of the project on first use (deterministic from its seed, and left alone
+ * rendered into {@code datasets/synthetic/} of the project on first use ({@code synthetic:N}: N clips, into
+ * {@code datasets/synthetic-N/}) (deterministic from its seed, and left alone
  * when a matching one is already there); anything else is a folder of videos, relative to the project root unless
  * absolute (e.g. {@code ../shared/datasets/driving}).
  */
@@ -56,6 +57,21 @@ public final class DataSources {
     public static Path resolve(String spec, Path projectRoot, Synthetic synthetic) {
         if (spec == null || spec.isBlank() || spec.trim().equals(SYNTHETIC)) {
             return synthetic(projectRoot.resolve(SYNTHETIC_DIR), synthetic);
+        }
+        if (spec.trim().startsWith(SYNTHETIC + ":")) {
+            // synthetic:N, N procedural clips of the scale's kind, in a folder of their own
+            String n = spec.trim().substring(SYNTHETIC.length() + 1);
+            int clips;
+            try {
+                clips = Integer.parseInt(n);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("data '" + spec + "': expected synthetic:N with a number of clips");
+            }
+            if (clips < 2) {
+                throw new IllegalArgumentException("data '" + spec + "': at least 2 clips");
+            }
+            Synthetic s = new Synthetic(clips, synthetic.frames(), synthetic.height(), synthetic.width(), synthetic.seed());
+            return synthetic(projectRoot.resolve(SYNTHETIC_DIR + "-" + clips), s);
         }
         Path p = Path.of(spec.trim());
         Path dir = p.isAbsolute() ? p : projectRoot.resolve(p);
