@@ -155,6 +155,7 @@ class GradientPassTest {
 
     @Test
     void gradientsThatAreWrongOnlyWhenMultithreadedFallBackToOneThreadAndSaySo() {
+        Engine.getInstance(); // loads libtorch: the thread calls below go straight to it
         int configured = JniUtils.getNumThreads();
         int threads = Math.max(2, configured);
         JniUtils.setNumThreads(threads);

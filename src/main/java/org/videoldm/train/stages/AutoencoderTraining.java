@@ -186,6 +186,14 @@ public final class AutoencoderTraining {
             metrics.put("latent_std", stats.std());
             metrics.put("validation_l1", rec[0]);
             metrics.put("validation_psnr_db", rec[1]);
+            List<String> groups = ClipSource.groups(val);
+            if (groups.size() > 1) {
+                // each source on its own: held-out real drives and held-out procedural scenes are different questions
+                for (String g : groups) {
+                    ClipSource part = ClipSource.filtered(val, id -> id.startsWith(g + "/"));
+                    metrics.put("validation_psnr_db " + g, reconstruction(ae, part, s.validationFrames, m)[1]);
+                }
+            }
             Path csv = s.runDirOrDefault().resolve(StageRuns.LOSS_CSV);
             double finalLoss = StageRuns.finalLoss(csv, 50);
             ModelCard card = new ModelCard(CheckpointFolder.AUTOENCODER, STAGE, StageRuns.dataCard(s, ds), List.of(), ae.toJson(), s.toJson(),
