@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.videoldm.metrics.CLIPSim;
 import org.videoldm.metrics.CutRate;
+import org.videoldm.metrics.ToyDetector;
 import org.videoldm.metrics.Detectors;
 import org.videoldm.metrics.FID;
 import org.videoldm.metrics.FVD;
@@ -32,8 +33,17 @@ import picocli.CommandLine.Option;
             "Prints a table (metric, value, sample counts, clip length, detector) and writes OUT.csv and OUT.json.",
             "Detector weights: see docs/metrics.md. Without them, --random-detectors gives FVD-rand/FID-rand/IS-rand, which are not comparable to published numbers."})
 public final class EvalCommand implements Callable<Integer> {
-    @Option(names = {"-g", "--generated"}, required = true, paramLabel = "DIR", description = "Folder of generated videos (MP4, GIF, frame folders).")
+    @Option(names = {"-g", "--generated"}, paramLabel = "DIR", description = "Folder of generated videos (MP4, GIF, frame folders).")
     Path generated;
+
+    @Option(names = "--validate", description = "Instead of scoring --generated: score the held-out clips of --real against copies of themselves "
+            + "distorted at increasing strengths (noise, blur, shuffling, dropped frames, day/night swap, freezing), for every metric, "
+            + "and say for how many distortions the primary metric (FVD-toy) grows with every strength.")
+    boolean validate;
+
+    @Option(names = "--holdout", paramLabel = "FILE", description = "With --validate: hold-out rules that say which clips of --real are held out "
+            + "(default: datasets/holdout.txt of the project).")
+    Path holdout;
 
     @Option(names = {"-r", "--real"}, paramLabel = "DIR", description = "Folder of real videos (needed for FVD and FID).")
     Path real;
@@ -41,8 +51,8 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--prompts", paramLabel = "FILE", description = "Prompts for CLIPSIM: JSON {video file name: prompt}, or lines 'name<TAB>prompt', or one prompt per line in sorted video order.")
     Path prompts;
 
-    @Option(names = "--metrics", split = ",", description = "Any of fvd, fid, is, clipsim, cut (default: fvd,fid,is,cut with --real, clipsim with "
-            + "--prompts, cut always).")
+    @Option(names = "--metrics", split = ",", description = "Any of fvd-toy, fid-toy, fvd, fid, is, clipsim, cut (default with --real: fvd-toy and fid-toy "
+            + "when the toy network is there, fvd/fid/is when their weights are there or --random-detectors is given; clipsim with --prompts; cut always).")
     List<String> metrics = new ArrayList<>();
 
     @Option(names = {"-T", "--frames"}, description = "Frames per clip (default: the FVD recipe's 16, or the shortest video's length if a video is shorter, "
@@ -91,6 +101,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--random-resolution", description = "Input size of the random detectors, for quick toy runs only (default: the recipes' 224 for I3D, 299 for Inception); shown in the detector name.")
     Integer randomResolution;
 
+    @Option(names = "--toy", paramLabel = "FILE", description = "The FVD-toy/FID-toy network (default: checkpoints/toy/fvd_toy.safetensors of the project).")
+    Path toyNetwork;
+
     @Option(names = "--seed", description = "Seed of the random detectors (default ${DEFAULT-VALUE}).")
     long seed = Detectors.DEFAULT_SEED;
 
@@ -119,14 +132,20 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (validate) {
+            return validateMetrics();
+        }
+        if (generated == null) {
+            throw new IllegalArgumentException("give --generated DIR (or --validate with --real DIR)");
+        }
         List<String> which = metrics.isEmpty() ? defaults() : metrics.stream().map(s -> s.trim().toLowerCase(java.util.Locale.ROOT)).toList();
         for (String w : which) {
-            if (!List.of("fvd", "fid", "is", "clipsim", "cut").contains(w)) {
-                throw new IllegalArgumentException("--metrics: unknown metric '" + w + "' (fvd, fid, is, clipsim, cut)");
+            if (!List.of("fvd-toy", "fid-toy", "fvd", "fid", "is", "clipsim", "cut").contains(w)) {
+                throw new IllegalArgumentException("--metrics: unknown metric '" + w + "' (fvd-toy, fid-toy, fvd, fid, is, clipsim, cut)");
             }
         }
-        if ((which.contains("fvd") || which.contains("fid")) && real == null) {
-            throw new IllegalArgumentException("FVD and FID need --real DIR");
+        if ((which.contains("fvd") || which.contains("fid") || which.contains("fvd-toy") || which.contains("fid-toy")) && real == null) {
+            throw new IllegalArgumentException("FVD and FID (and their -toy forms) need --real DIR");
         }
         if (which.contains("clipsim") && prompts == null) {
             throw new IllegalArgumentException("CLIPSIM needs --prompts FILE");
@@ -167,6 +186,16 @@ public final class EvalCommand implements Callable<Integer> {
                     results.add(FID.fromFeatures(inc, g, r, clipLength));
                 }
             }
+            if (which.contains("fvd-toy")) {
+                try (FeatureDetector toy = ToyDetector.load(toyFile(), FeatureDetector.Input.CLIPS)) {
+                    results.add(FVD.fromFeatures(toy, gen.features(toy, featureCache, batch, m), ref.features(toy, featureCache, batch, m), clipLength, true));
+                }
+            }
+            if (which.contains("fid-toy")) {
+                try (FeatureDetector toy = ToyDetector.load(toyFile(), FeatureDetector.Input.FRAMES)) {
+                    results.add(FID.fromFeatures(toy, gen.features(toy, featureCache, batch, m), ref.features(toy, featureCache, batch, m), clipLength));
+                }
+            }
             if (which.contains("clipsim")) {
                 results.add(clipsim(gen, m));
             }
@@ -195,6 +224,71 @@ public final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The --validate table: the held-out real clips at the toy size against distorted copies of themselves. */
+    private int validateMetrics() throws Exception {
+        if (real == null) {
+            throw new IllegalArgumentException("--validate needs --real DIR (the clips to distort)");
+        }
+        org.videoldm.train.Scale scale = org.videoldm.train.Scale.current();
+        Path rules = holdout != null ? holdout : org.videoldm.data.DataSources.projectRoot().resolve(org.videoldm.train.stages.StageSettings.DEFAULT_HOLDOUT);
+        org.videoldm.data.HoldOut h = holdout == null && !java.nio.file.Files.isRegularFile(rules) ? org.videoldm.data.HoldOut.none()
+                : org.videoldm.data.HoldOut.read(rules);
+        org.videoldm.data.ClipDataset ds = org.videoldm.data.ClipDataset.scan(scale.clipOptions(seed).withFlip(false).withRandomCrop(false), h, real);
+        org.videoldm.data.ClipSource held = ds.validation();
+        int n = maxClips > 0 ? Math.min(maxClips, held.size()) : held.size();
+        if (n < 4) {
+            throw new IllegalArgumentException(real + ": only " + held.size() + " held-out clips under the hold-out rules (" + rules + "); need at least 4");
+        }
+        List<List<org.videoldm.data.RgbFrame>> clips = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            clips.add(held.clip((int) ((long) i * held.size() / n)).frameList());
+        }
+        System.err.println("validation: " + n + " held-out clips of " + ds.validationVideos().size() + " videos ("
+                + ds.validationVideos().stream().map(org.videoldm.data.VideoScan.Entry::id).toList() + "), " + scale.frames() + " frames at "
+                + scale.height() + "x" + scale.width());
+        java.util.Map<String, FeatureDetector> dets = new java.util.LinkedHashMap<>();
+        List<FeatureDetector> open = new ArrayList<>();
+        try {
+            if (java.nio.file.Files.isRegularFile(toyFile())) {
+                open.add(ToyDetector.load(toyFile(), FeatureDetector.Input.CLIPS));
+                dets.put("FVD-toy", open.get(open.size() - 1));
+                open.add(ToyDetector.load(toyFile(), FeatureDetector.Input.FRAMES));
+                dets.put("FID-toy", open.get(open.size() - 1));
+            } else {
+                System.err.println("no toy network at " + toyFile() + ": FVD-toy and FID-toy left out (train it: ./videoldm train detector)");
+            }
+            int res = randomResolution != null ? randomResolution : 64;
+            open.add(Detectors.i3d(i3dWeights, detectorsDir, true, seed, res));
+            FeatureDetector i3d = open.get(open.size() - 1);
+            dets.put(i3d.metricName("FVD"), i3d);
+            try (NDManager m = NDManager.newBaseManager()) {
+                org.videoldm.eval.MetricValidation.Result r = org.videoldm.eval.MetricValidation.run(clips, dets, seed, batch, m,
+                        row -> System.out.println(row.line()));
+                for (String metric : dets.keySet()) {
+                    System.out.println("monotonic " + metric + ": " + r.monotonic(metric));
+                }
+                String primary = dets.containsKey("FVD-toy") ? "FVD-toy" : dets.keySet().iterator().next();
+                System.out.println("monotonic: " + r.monotonic(primary));
+                StringBuilder csv = new StringBuilder("corruption,strength,metric,value\n");
+                r.rows().forEach(row -> csv.append(String.format(java.util.Locale.ROOT, "%s,%d,%s,%.6f%n", row.corruption(), row.strength(), row.metric(), row.value())));
+                Path file = Path.of(out + "-validation.csv");
+                if (file.getParent() != null) {
+                    java.nio.file.Files.createDirectories(file.getParent());
+                }
+                java.nio.file.Files.writeString(file, csv.toString());
+                System.err.println("wrote " + file);
+            }
+        } finally {
+            open.forEach(FeatureDetector::close);
+        }
+        return 0;
+    }
+
+    private Path toyFile() {
+        return toyNetwork != null ? toyNetwork
+                : org.videoldm.data.DataSources.projectRoot().resolve(org.videoldm.pipeline.CheckpointFolder.SHIPPED_TOY).resolve("fvd_toy.safetensors");
+    }
+
     private static void warn(String w) {
         System.err.println(w.startsWith("warning") ? w : "warning: " + w);
     }
@@ -202,7 +296,15 @@ public final class EvalCommand implements Callable<Integer> {
     private List<String> defaults() {
         List<String> d = new ArrayList<>();
         if (real != null) {
-            d.addAll(List.of("fvd", "fid", "is"));
+            if (java.nio.file.Files.isRegularFile(toyFile())) {
+                d.addAll(List.of("fvd-toy", "fid-toy"));
+            }
+            if (randomDetectors || java.nio.file.Files.isRegularFile(detectorsDir.resolve(Detectors.I3D_FILE)) || i3dWeights != null) {
+                d.addAll(List.of("fvd", "is"));
+            }
+            if (randomDetectors || java.nio.file.Files.isRegularFile(detectorsDir.resolve(Detectors.INCEPTION_FILE)) || inceptionWeights != null) {
+                d.add("fid");
+            }
         }
         if (prompts != null) {
             d.add("clipsim");

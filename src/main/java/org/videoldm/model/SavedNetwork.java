@@ -137,6 +137,8 @@ public final class SavedNetwork {
             return "VideoDecoder";
         } else if (module instanceof Discriminator3D) {
             return "Discriminator3D";
+        } else if (module instanceof org.videoldm.model.detector.ToyVideoNet) {
+            return "ToyVideoNet";
         }
         throw new IllegalArgumentException("saved network: cannot describe a " + module.getClass().getSimpleName()
                 + " (UNetModel, VideoUNet, AutoencoderKL, VideoDecoder, Discriminator3D)");
@@ -149,6 +151,7 @@ public final class SavedNetwork {
             case "AutoencoderKL" -> "first_stage_model.";
             case "VideoDecoder" -> VideoDecoder.CHECKPOINT_PREFIX;
             case "Discriminator3D" -> DISCRIMINATOR_PREFIX;
+            case "ToyVideoNet" -> "";
             default -> throw new IllegalArgumentException("saved network: unknown kind '" + kind + "'");
         };
     }
@@ -193,6 +196,8 @@ public final class SavedNetwork {
             return ae.toJson();
         } else if (module instanceof VideoDecoder vd) {
             return vd.videoConfig().toJson();
+        } else if (module instanceof org.videoldm.model.detector.ToyVideoNet t) {
+            return t.config().toJson();
         }
         return ((Discriminator3D) module).config().toJson();
     }
@@ -245,6 +250,8 @@ public final class SavedNetwork {
                 return new VideoDecoder(m, VideoDecoderConfig.fromJson(config));
             case "Discriminator3D":
                 return new Discriminator3D(m, Discriminator3D.Config.fromJson(config));
+            case "ToyVideoNet":
+                return new org.videoldm.model.detector.ToyVideoNet(m, org.videoldm.model.detector.ToyVideoNet.Config.fromJson(config));
             default:
                 throw new IllegalArgumentException("unknown kind '" + kind + "'");
         }

@@ -18,6 +18,8 @@ public final class CheckpointFolder {
     public static final String INTERPOLATION = "interpolation";
     public static final String UPSAMPLER_IMAGE = "upsampler_image";
     public static final String UPSAMPLER_VIDEO = "upsampler_video";
+    /** The feature network of FVD-toy and FID-toy. */
+    public static final String FVD_TOY = "fvd_toy";
 
     /** Where the shipped toy networks live, relative to the project root. */
     public static final String SHIPPED_TOY = "checkpoints/toy";
@@ -31,7 +33,8 @@ public final class CheckpointFolder {
             PREDICTION, "./videoldm train prediction",
             INTERPOLATION, "./videoldm train interpolation",
             UPSAMPLER_IMAGE, "./videoldm train upsampler",
-            UPSAMPLER_VIDEO, "./videoldm train upsampler");
+            UPSAMPLER_VIDEO, "./videoldm train upsampler",
+            FVD_TOY, "./videoldm train detector");
 
     private final Path dir;
 
