@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Trains the shipped toy networks from scratch, stage after stage, into runs/ (run folders) and runs/checkpoints/
+# (networks and model cards), then copies the networks to checkpoints/toy/. Every stage resumes where it stopped,
+# so running this again after an interruption continues the same training bit for bit. Hours of CPU in all (the
+# model cards give each stage's time); the same commands with --scale paper are the paper-like setting for a GPU.
+#
+#   scripts/train-toy.sh            # everything, then copy into checkpoints/toy
+#   scripts/train-toy.sh image-ldm  # one stage (its parents must be in runs/checkpoints)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# Procedural scenes (lanes, cars, day and night, weather) mixed half and half with the real drives; datasets/holdout.txt
+# keeps one whole real drive, the later 30% of the others and 15% of the procedural clips out of training.
+data="${VIDEOLDM_TOY_DATA:-synthetic:2000+../shared/datasets/driving}"
+run() { echo "== ./videoldm train $*" >&2; ./videoldm train "$@" --data "$data"; }
+stage() {
+  case "$1" in
+    autoencoder)   run autoencoder --steps 4000 ;;
+    detector)      run detector --steps 3000 ;;
+    image-ldm)     run image-ldm --steps 12000 ;;
+    temporal)      run temporal --steps 4000 --batch 4 ;;
+    decoder)       run decoder --steps 1500 ;;
+    prediction)    run prediction --steps 3000 ;;
+    interpolation) run interpolation --steps 3000 ;;
+    upsampler)     run upsampler --steps 6000 --video-steps 2000 ;;
+    *) echo "train-toy: unknown stage '$1'" >&2; exit 2 ;;
+  esac
+}
+if [ $# -gt 0 ]; then
+  for s in "$@"; do stage "$s"; done
+  exit 0
+fi
+for s in autoencoder detector image-ldm temporal decoder prediction interpolation upsampler; do stage "$s"; done
+mkdir -p checkpoints/toy
+cp runs/checkpoints/*.safetensors runs/checkpoints/*.md checkpoints/toy/
+echo "train-toy: networks copied to checkpoints/toy" >&2
