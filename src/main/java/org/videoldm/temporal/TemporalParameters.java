@@ -107,4 +107,27 @@ public final class TemporalParameters {
         }
         image.stateDict().forEach((k, v) -> StateDict.assign(target.get(k).getArray(), v));
     }
+
+    /**
+     * The temporal parameter keys inside blocks of the given class (e.g. the 3D-convolution residual blocks,
+     * {@link VideoResBlock}, or the temporal attention of {@link SpatialVideoTransformer}).
+     */
+    public static Set<String> temporalKeysIn(Module root, Class<?> blockClass) {
+        Set<String> out = new java.util.LinkedHashSet<>();
+        collect("", root, blockClass, false, out);
+        return out;
+    }
+
+    private static void collect(String prefix, ai.djl.nn.Block block, Class<?> blockClass, boolean inside, Set<String> out) {
+        boolean in = inside || blockClass.isInstance(block);
+        for (ai.djl.util.Pair<String, Parameter> p : block.getDirectParameters()) {
+            String k = prefix + p.getKey();
+            if (in && isTemporal(k)) {
+                out.add(k);
+            }
+        }
+        for (ai.djl.util.Pair<String, ai.djl.nn.Block> c : block.getChildren()) {
+            collect(prefix + c.getKey() + ".", c.getValue(), blockClass, in, out);
+        }
+    }
 }

@@ -48,8 +48,43 @@ public final class TemporalAlignment {
     public static final String STAGE = "temporal";
     public static final String ALPHA_CSV = "alpha.csv";
 
+    /**
+     * The paper's ablations of temporal alignment (its Tab. 1-2 at toy scale): which layers are there and which learn.
+     * Every variant starts from the same image LDM; the alternatives export under their own names.
+     */
+    public enum Variant {
+        /** Temporal attention and 3D-convolution blocks, spatial layers frozen: Video LDM. */
+        FULL(CheckpointFolder.VIDEO_LDM),
+        /** The same layers, but every layer learns, the image LDM's included ("end-to-end"). */
+        END_TO_END(CheckpointFolder.VIDEO_LDM + "_end_to_end"),
+        /** Temporal attention only: the 3D-convolution blocks stay at their start, an identity. */
+        ATTENTION_ONLY(CheckpointFolder.VIDEO_LDM + "_attention_only"),
+        /** 3D convolutions only: the temporal attention is mixed out (alpha 1) and stays there. */
+        CONV_ONLY(CheckpointFolder.VIDEO_LDM + "_conv_only");
+
+        public final String network;
+
+        Variant(String network) {
+            this.network = network;
+        }
+
+        public static Variant parse(String s) {
+            for (Variant v : values()) {
+                if (v.name().equalsIgnoreCase(s.replace('-', '_'))) {
+                    return v;
+                }
+            }
+            throw new IllegalArgumentException("temporal variant must be full, end-to-end, attention-only or conv-only, got '" + s + "'");
+        }
+
+        public String key() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+    }
+
     /** Settings; {@code batch} counts clips of T frames. */
     public static final class Settings extends StageSettings<Settings> {
+        public Variant variant = Variant.FULL;
         public Path imageLdm;
         public Path autoencoder;
         public double sigmaData = 0.5;
@@ -85,6 +120,7 @@ public final class TemporalAlignment {
         }
 
         public Settings imageLdm(Path v) { imageLdm = v; return this; }
+        public Settings variant(Variant v) { variant = v; return this; }
         public Settings autoencoder(Path v) { autoencoder = v; return this; }
         public Settings sigmaSampling(double mean, double std) { pMean = mean; pStd = std; return this; }
         public Settings flip(boolean v) { flip = v; return this; }
@@ -104,6 +140,41 @@ public final class TemporalAlignment {
         public String stage() {
             return STAGE;
         }
+
+        /** Variants keep their own run folders: {@code runs/temporal-attention-only}, ... */
+        @Override
+        public Path runDirOrDefault() {
+            return runDir != null || variant == Variant.FULL ? super.runDirOrDefault() : projectRoot.resolve("runs").resolve(STAGE + "-" + variant.key());
+        }
+
+        @Override
+        public String commandLine() {
+            return super.commandLine() + (variant == Variant.FULL ? "" : " --variant " + variant.key());
+        }
+    }
+
+    /**
+     * Which parameters of {@code unet} train in {@code variant} (the others are frozen), after putting the switched-off
+     * temporal attention out of the mix for {@link Variant#CONV_ONLY}.
+     */
+    static TemporalParameters.Report prepare(VideoUNet unet, Variant variant) {
+        java.util.Set<String> conv = TemporalParameters.temporalKeysIn(unet, org.videoldm.temporal.VideoResBlock.class);
+        java.util.Set<String> attention = TemporalParameters.temporalKeysIn(unet, org.videoldm.temporal.SpatialVideoTransformer.class);
+        switch (variant) {
+            case FULL -> unet.setTrainable(TemporalParameters::isTemporal);
+            case END_TO_END -> unet.setTrainable(k -> true);
+            case ATTENTION_ONLY -> unet.setTrainable(attention::contains);
+            case CONV_ONLY -> {
+                // alpha = sigmoid(mix_factor) = 1 keeps the spatial path alone; float32 sigmoid(30) is exactly 1
+                unet.stateDict().forEach((k, a) -> {
+                    if (attention.contains(k) && k.endsWith("time_mixer.mix_factor")) {
+                        org.videoldm.io.StateDict.assign(a, a.getManager().full(a.getShape(), 30f));
+                    }
+                });
+                unet.setTrainable(conv::contains);
+            }
+        }
+        return TemporalParameters.report(unet);
     }
 
     private final Settings s;
@@ -122,7 +193,7 @@ public final class TemporalAlignment {
             UNetModel imageUnet = image.module(UNetModel.class);
             Engine.getInstance().setRandomSeed((int) s.seed);
             VideoUNet unet = VideoUNet.fromImage(m, imageUnet, s.scale.videoUNet(imageUnet.config()));
-            TemporalParameters.Report report = TemporalParameters.freezeSpatial(unet);
+            TemporalParameters.Report report = prepare(unet, s.variant);
             LatentBatches data = new LatentBatches(latents, s.seed, 1, s.flip, s.dataShares());
             int frames = data.frames();
             Denoiser den = new Denoiser(new org.videoldm.diffusion.EDMScaling(s.sigmaData));
@@ -162,18 +233,25 @@ public final class TemporalAlignment {
             metrics.put("alpha_min", Arrays.stream(alpha).min().orElse(Double.NaN));
             metrics.put("alpha_max", Arrays.stream(alpha).max().orElse(Double.NaN));
             List<String> notes = new ArrayList<>();
-            notes.add("Spatial layers frozen from " + imagePath.getFileName() + " (" + String.format(java.util.Locale.ROOT, "%,d", report.spatialCount())
-                    + " parameters); temporal layers trained (EMA decay " + s.emaDecay + "); image_only_indicator zeros.");
+            notes.add(switch (s.variant) {
+                case FULL -> "Spatial layers frozen from " + imagePath.getFileName() + " (" + String.format(java.util.Locale.ROOT, "%,d", report.spatialCount())
+                        + " parameters); temporal layers trained";
+                case END_TO_END -> "Ablation 'end-to-end': every layer trained, the image LDM's (" + imagePath.getFileName() + ") included";
+                case ATTENTION_ONLY -> "Ablation 'temporal attention only': the 3D-convolution blocks stay at their start (an identity); only the temporal "
+                        + "attention trained";
+                case CONV_ONLY -> "Ablation '3D convolutions only': the temporal attention is mixed out (alpha 1, frozen); only the 3D-convolution "
+                        + "blocks trained";
+            } + " (EMA decay " + s.emaDecay + "); image_only_indicator zeros.");
             notes.add("alpha = sigmoid(mix_factor) per layer (1: spatial only) over training: " + ALPHA_CSV + " in the run folder.");
-            ModelCard card = new ModelCard(CheckpointFolder.VIDEO_LDM, STAGE, cache.data(), List.of(StageRuns.fileName(imagePath), StageRuns.fileName(aePath)),
+            ModelCard card = new ModelCard(s.variant.network, STAGE, cache.data(), List.of(StageRuns.fileName(imagePath), StageRuns.fileName(aePath)),
                     unet.videoConfig().toJson(), s.toJson(), unet.parameterCount(), report.trainableCount(), s.steps, s.batch, "clips", s.seed,
                     StageRuns.trainingSeconds(csv), ModelCard.Machine.current(), finalLoss, metrics, notes);
             SavedNetwork.Meta meta = SavedNetwork.meta().denoiser(Denoisers.edm(s.sigmaData)).scaleFactor(cache.scaleFactor()).frames(frames);
-            Path file = StageRuns.export(s, CheckpointFolder.VIDEO_LDM, unet, meta, card);
+            Path file = StageRuns.export(s, s.variant.network, unet, meta, card);
             if (preview != null) {
                 System.err.println(STAGE + ": samples in " + preview);
             }
-            return new StageResult(STAGE, file, s.outOrDefault().resolve(CheckpointFolder.VIDEO_LDM + ".md"), s.runDirOrDefault(), csv, s.steps,
+            return new StageResult(STAGE, file, s.outOrDefault().resolve(s.variant.network + ".md"), s.runDirOrDefault(), csv, s.steps,
                     timing.steps(), finalLoss, timing.secondsPerStep(), (System.nanoTime() - t0) / 1e9, metrics);
         }
     }
