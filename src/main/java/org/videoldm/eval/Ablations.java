@@ -8,188 +8,250 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.videoldm.data.Clip;
 import org.videoldm.data.ClipSource;
+import org.videoldm.data.RgbFrame;
 import org.videoldm.data.VideoTensors;
+import org.videoldm.diffusion.Denoiser;
 import org.videoldm.diffusion.ImageConcatWithNoiseAugmentation;
-import org.videoldm.metrics.CLIPSim;
-import org.videoldm.metrics.FVD;
+import org.videoldm.metrics.CutRate;
 import org.videoldm.metrics.FeatureDetector;
 import org.videoldm.metrics.FeatureExtractor;
-import org.videoldm.metrics.MetricResult;
+import org.videoldm.metrics.FrechetDistance;
 import org.videoldm.metrics.Preprocess;
+import org.videoldm.model.SavedNetwork;
+import org.videoldm.model.VideoUNet;
 import org.videoldm.pipeline.CheckpointFolder;
+import org.videoldm.pipeline.Denoisers;
 import org.videoldm.pipeline.LongVideoPipeline;
 import org.videoldm.pipeline.UpsamplerPipeline;
 import org.videoldm.pipeline.VideoLDMPipeline;
 import org.videoldm.pipeline.VideoLDMPipeline.DecoderChoice;
 import org.videoldm.train.RunMode;
+import org.videoldm.train.stages.TemporalAlignment;
 import org.videoldm.util.Progress;
-import tech.tablesaw.api.DoubleColumn;
+import org.videoldm.util.Seeds;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 /**
- * The paper's ablations (Tab. 1-3) as four comparisons of two variants each, every variant scored by FVD against the
- * same held-out real clips with the same detector (FVD-rand when only random I3D weights are at hand), plus the
- * {@link FrameChange} of its videos:
+ * The paper's ablations (Tab. 1-3) at toy scale. Every variant samples videos with several seeds under the same
+ * sampler; every row is scored against the same held-out real clips (drives or parts of drives never trained on) and,
+ * where the samples are unconditional, against held-out procedural clips (fresh seeds), by FVD-toy and FID-toy, with
+ * the cut rate of its videos. Each value carries a bootstrap 95% interval (generated and reference clips resampled);
+ * the floor rows score two halves of the held-out clips against each other, the distance a perfect model would still
+ * get with this many clips. Comparisons:
  * <ul>
- *   <li>temporal alignment: image LDM per frame vs video LDM (both decoded by the image decoder);</li>
- *   <li>decoder fine-tuning: the same video LDM samples decoded by the image decoder vs the temporal decoder;</li>
- *   <li>context guidance: the prediction model continuing S real context frames with guidance 1 (none) vs s;</li>
- *   <li>upsampling: the real clips shrunk and upsampled back per frame (image upsampler) vs temporally aligned.</li>
+ *   <li>temporal alignment: image LDM per frame, video LDM, and the variants that were trained (end-to-end,
+ *       attention-only, conv-only), all through the image decoder;</li>
+ *   <li>decoder fine-tuning: the same video LDM samples through the image and the temporal decoder;</li>
+ *   <li>context guidance: the prediction model continuing S real frames without (s = 1) and with guidance;</li>
+ *   <li>upsampling: the held-out clips shrunk and upsampled back per frame and temporally aligned.</li>
  * </ul>
- * A comparison whose networks are missing from the checkpoint folder is skipped with a message.
+ * A comparison whose networks are missing is skipped with a message.
  */
 public final class Ablations implements AutoCloseable {
+    public static final String FVD_REAL = "FVD-toy real";
+    public static final String FID_REAL = "FID-toy real";
+    public static final String FVD_PROCEDURAL = "FVD-toy procedural";
+    public static final String FID_PROCEDURAL = "FID-toy procedural";
+    public static final String CUT_RATE = "cut rate";
+
     /**
-     * @param videos generated videos per variant
-     * @param sampling sampler, steps and seed (the same for every variant, so variants differ only in what is ablated)
+     * @param videosPerSeed videos each seed samples per variant
+     * @param seeds sampling seeds per variant (their videos are pooled)
+     * @param sampling sampler, steps and first seed, the same for every variant
      * @param contextFrames S real frames the prediction model continues
      * @param contextGuidance the guided variant's scale s (the other uses 1)
      * @param upsamplerLevel noise augmentation level of the upsamplers' input (null: the upsampler's own default)
      * @param featureBatch clips per detector call
+     * @param bootstrap resamples behind each interval
      */
-    public record Settings(int videos, VideoLDMPipeline.Options sampling, int contextFrames, double contextGuidance, Integer upsamplerLevel,
-            int featureBatch) {
-        /** 24 videos per variant, Heun 25 steps (a handful of each in smoke mode). */
+    public record Settings(int videosPerSeed, int seeds, VideoLDMPipeline.Options sampling, int contextFrames, double contextGuidance,
+            Integer upsamplerLevel, int featureBatch, int bootstrap) {
+        /** 3 seeds x 8 videos per variant, DPM++ 2M with 20 steps, 200 resamples (a handful in smoke mode). */
         public static Settings defaults(RunMode mode) {
-            return new Settings(mode.samples(24), new VideoLDMPipeline.Options("heun", mode == RunMode.SMOKE ? 2 : 25, 0), 2, 2.0, null, 8);
+            boolean smoke = mode == RunMode.SMOKE;
+            return new Settings(smoke ? 2 : 8, smoke ? 2 : 3, new VideoLDMPipeline.Options("dpmpp2m", smoke ? 2 : 20, 0), 2, 2.0, null, 8, smoke ? 20 : 200);
         }
 
-        public Settings videos(int n) {
-            return new Settings(n, sampling, contextFrames, contextGuidance, upsamplerLevel, featureBatch);
-        }
-
-        public Settings sampling(VideoLDMPipeline.Options o) {
-            return new Settings(videos, o, contextFrames, contextGuidance, upsamplerLevel, featureBatch);
-        }
-
-        public Settings contextGuidance(double s) {
-            return new Settings(videos, sampling, contextFrames, s, upsamplerLevel, featureBatch);
+        public int videos() {
+            return videosPerSeed * seeds;
         }
     }
 
-    /** One variant's scores. */
-    public record Row(String comparison, String variant, String metric, double value, int generated, int real, double frameChange, double seconds) {
+    /** A value and its bootstrap 95% interval. */
+    public record Estimate(double value, double low, double high) {
+        public boolean overlaps(Estimate o) {
+            return low <= o.high && o.low <= high;
+        }
+
+        public String text() {
+            return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.3g [%.3g, %.3g]", value, low, high);
+        }
+    }
+
+    /** One variant: what it is, how many clips on each side, and its metrics. */
+    public record Row(String comparison, String variant, int generated, int real, Map<String, Estimate> metrics, double seconds) {
+        public Estimate metric(String name) {
+            return metrics.getOrDefault(name, new Estimate(Double.NaN, Double.NaN, Double.NaN));
+        }
+
         public String line() {
-            return String.format(Locale.ROOT, "%-20s %-34s %s %8.4g (%d generated vs %d real), frame change %.4f, %.0f s", comparison, variant, metric, value,
-                    generated, real, frameChange, seconds);
+            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-20s %-34s %3d vs %3d", comparison, variant, generated, real));
+            metrics.forEach((k, v) -> sb.append("  ").append(k).append(' ').append(v.text()));
+            return sb.append(String.format(Locale.ROOT, "  (%.0f s)", seconds)).toString();
         }
     }
+
+    /** Reference clips with their features, computed once. */
+    private record Reference(NDArray clips, double[][] clipFeatures, double[][] frameFeatures) {}
 
     private final Path checkpoints;
     private final CheckpointFolder folder;
-    private final FeatureDetector detector;
+    private final FeatureDetector clipDetector;
+    private final FeatureDetector frameDetector;
     private final Settings s;
     private final NDManager m;
-    private final NDArray real;
-    private final double[][] realFeatures;
+    private final Reference real;
+    private final Reference procedural;
     private final VideoLDMPipeline base;
-    private NDArray videoLdmLatents;
 
     /**
-     * @param checkpoints folder with the trained networks ({@link CheckpointFolder} names)
-     * @param heldOut real clips never trained on (their length is the length of every generated video)
-     * @param detector the I3D detector (its name goes into every row)
+     * @param realHeldOut real clips never trained on (their length is every generated video's)
+     * @param proceduralHeldOut procedural clips of fresh seeds, or null
+     * @param clipDetector the FVD-toy detector; {@code frameDetector} the FID-toy one
      */
-    public Ablations(Path checkpoints, ClipSource heldOut, FeatureDetector detector, Settings settings) {
-        if (heldOut.size() < 2) {
-            throw new IllegalArgumentException("ablations: FVD needs at least 2 held-out clips, the data has " + heldOut.size()
-                    + " (point the data at more videos or lower the clip length)");
+    public Ablations(Path checkpoints, ClipSource realHeldOut, ClipSource proceduralHeldOut, FeatureDetector clipDetector, FeatureDetector frameDetector,
+            Settings settings) {
+        if (realHeldOut.size() < 4) {
+            throw new IllegalArgumentException("ablations: the floor and the intervals need at least 4 held-out clips, the data has " + realHeldOut.size());
         }
         if (settings.videos() < 2) {
-            throw new IllegalArgumentException("ablations: FVD needs at least 2 generated videos per variant, got " + settings.videos());
+            throw new IllegalArgumentException("ablations: need at least 2 generated videos per variant, got " + settings.videos());
         }
         this.checkpoints = checkpoints;
         this.folder = CheckpointFolder.of(checkpoints);
-        this.detector = detector;
+        this.clipDetector = clipDetector;
+        this.frameDetector = frameDetector;
         this.s = settings;
         this.m = NDManager.newBaseManager();
-        List<Clip> clips = new ArrayList<>();
-        for (int i = 0; i < heldOut.size(); i++) {
-            clips.add(heldOut.clip(i));
-        }
-        this.real = VideoTensors.toTensor(m, clips);
-        this.realFeatures = features(real);
+        this.real = reference(realHeldOut);
+        this.procedural = proceduralHeldOut == null || proceduralHeldOut.size() < 4 ? null : reference(proceduralHeldOut);
         this.base = VideoLDMPipeline.load(checkpoints, m).progress(Progress.Mode.QUIET);
     }
 
-    /** The held-out clips {@code [N, T, 3, H, W]} in [-1, 1]. */
-    public NDArray real() {
-        return real;
+    private Reference reference(ClipSource source) {
+        List<Clip> clips = new ArrayList<>();
+        for (int i = 0; i < source.size(); i++) {
+            clips.add(source.clip(i));
+        }
+        NDArray v = VideoTensors.toTensor(m, clips);
+        return new Reference(v, features(clipDetector, v), features(frameDetector, v));
     }
 
     public int frames() {
-        return (int) real.getShape().get(1);
+        return (int) real.clips().getShape().get(1);
     }
 
-    /** The real clips' own frame change: the level generated videos should have. */
-    public Row realReference() {
-        return new Row("reference", "held-out real clips", "-", 0, 0, (int) real.getShape().get(0), FrameChange.mean(real), 0);
+    /** Half of the held-out clips against the other half: what a perfect model would score with this many clips. */
+    public List<Row> floors() {
+        List<Row> rows = new ArrayList<>();
+        rows.add(floor("real", real, FVD_REAL, FID_REAL));
+        if (procedural != null) {
+            rows.add(floor("procedural", procedural, FVD_PROCEDURAL, FID_PROCEDURAL));
+        }
+        return rows;
     }
 
-    /** Image LDM frame by frame vs the temporally aligned video LDM, both through the image decoder. */
+    private Row floor(String name, Reference ref, String fvd, String fid) {
+        int n = ref.clipFeatures().length;
+        int t = frames();
+        double[][][] c = halves(ref.clipFeatures(), 1);
+        double[][][] f = halves(ref.frameFeatures(), t);
+        Map<String, Estimate> metrics = new LinkedHashMap<>();
+        metrics.put(fvd, frechet(c[0], c[1]));
+        metrics.put(fid, frechet(f[0], f[1]));
+        metrics.put(CUT_RATE, cutRate(VideoTensors.toFrames(ref.clips())));
+        return new Row("floor", name + " vs " + name + " (half against half)", n / 2, n - n / 2, metrics, 0);
+    }
+
+    /** Image LDM per frame, video LDM and the trained alternatives of temporal alignment, through the image decoder. */
     public List<Row> temporalAlignment() {
         List<Row> rows = new ArrayList<>();
-        rows.add(score("temporal alignment", "image LDM per frame", () -> decode(base.sampleImageFrames(m, s.videos(), frames(), latentShape(),
-                s.sampling(), null), DecoderChoice.IMAGE)));
-        rows.add(score("temporal alignment", "video LDM", () -> decode(videoLdmLatents(), DecoderChoice.IMAGE)));
+        rows.add(unconditional("temporal alignment", "image LDM per frame",
+                o -> decode(base.sampleImageFrames(m, s.videosPerSeed(), frames(), latentShape(), o, null), DecoderChoice.IMAGE)));
+        rows.add(unconditional("temporal alignment", "video LDM", o -> decode(videoLdmLatents(o), DecoderChoice.IMAGE)));
+        for (TemporalAlignment.Variant v : TemporalAlignment.Variant.values()) {
+            if (v == TemporalAlignment.Variant.FULL || !folder.has(v.network)) {
+                continue;
+            }
+            SavedNetwork net = SavedNetwork.load(folder.network(v.network), m);
+            Denoiser den = Denoisers.fromJson(net.denoiser());
+            VideoLDMPipeline p = new VideoLDMPipeline(base.imageFirstStage(), null, null, null, net.module(VideoUNet.class), den, frames())
+                    .progress(Progress.Mode.QUIET);
+            rows.add(unconditional("temporal alignment", "video LDM, " + v.key(),
+                    o -> decode(p.sampleVideo(m, s.videosPerSeed(), frames(), latentShape(), o, null), DecoderChoice.IMAGE)));
+        }
         return rows;
     }
 
     /** The same video LDM samples decoded by the image autoencoder's decoder and by the fine-tuned temporal decoder. */
     public List<Row> decoderFinetuning() {
-        require(CheckpointFolder.VIDEO_DECODER);
+        folder.require(CheckpointFolder.VIDEO_DECODER);
         List<Row> rows = new ArrayList<>();
-        rows.add(score("decoder fine-tuning", "video LDM + image decoder", () -> decode(videoLdmLatents(), DecoderChoice.IMAGE)));
-        rows.add(score("decoder fine-tuning", "video LDM + temporal decoder", () -> decode(videoLdmLatents(), DecoderChoice.TEMPORAL)));
+        rows.add(unconditional("decoder fine-tuning", "video LDM + image decoder", o -> decode(videoLdmLatents(o), DecoderChoice.IMAGE)));
+        rows.add(unconditional("decoder fine-tuning", "video LDM + temporal decoder", o -> decode(videoLdmLatents(o), DecoderChoice.TEMPORAL)));
         return rows;
     }
 
-    /** The prediction model continuing S real frames of each held-out clip, without (s = 1) and with context guidance. */
+    /** The prediction model continuing S real frames of held-out clips, without (s = 1) and with context guidance. */
     public List<Row> contextGuidance() {
-        require(CheckpointFolder.PREDICTION);
+        folder.require(CheckpointFolder.PREDICTION);
         LongVideoPipeline prediction = LongVideoPipeline.load(checkpoints, m).progress(Progress.Mode.QUIET);
         int sFrames = s.contextFrames();
-        NDArray context;
-        try (NDManager scope = m.newSubManager()) {
-            NDArray firstFrames = heldOutVideos(s.videos()).get(":, 0:" + sFrames);
-            context = base.imageFirstStage().encodeScaled(VideoTensors.framesInner(firstFrames));
-            context.attach(m);
-        }
-        LongVideoPipeline.Options plain = new LongVideoPipeline.Options(s.sampling(), sFrames, 1.0);
         List<Row> rows = new ArrayList<>();
-        for (LongVideoPipeline.Options o : List.of(plain, plain.withContextGuidance(s.contextGuidance()))) {
-            String name = o.contextGuidance() == 1.0 ? "no context guidance (s = 1)"
-                    : String.format(Locale.ROOT, "context guidance s = %.3g", o.contextGuidance());
-            rows.add(score("context guidance", name, () -> decode(prediction.latents(m, s.videos(), frames(), context, o, null, null), DecoderChoice.IMAGE)));
-        }
-        return rows;
-    }
-
-    /** The held-out clips shrunk to the upsamplers' input size and upsampled back, frame by frame vs temporally aligned. */
-    public List<Row> upsampling() {
-        require(CheckpointFolder.UPSAMPLER_IMAGE);
-        require(CheckpointFolder.UPSAMPLER_VIDEO);
-        List<Row> rows = new ArrayList<>();
-        for (boolean video : new boolean[] {false, true}) {
-            UpsamplerPipeline up = UpsamplerPipeline.load(checkpoints, m, video).progress(Progress.Mode.QUIET);
-            int[] low = up.lowResolution();
-            int level = s.upsamplerLevel() != null ? s.upsamplerLevel() : up.defaultNoiseLevel();
-            String name = String.format(Locale.ROOT, "%s upsampler %dx%d, level %d", video ? "aligned video" : "per-frame image", low[0], low[1], level);
-            rows.add(score("upsampling", name, () -> {
-                NDArray frames = VideoTensors.framesInner(heldOutVideos(s.videos()));
-                NDArray lowRes = ImageConcatWithNoiseAugmentation.resize(frames, low[0], low[1]);
-                return decode(up.latents(m, lowRes, frames(), level, s.sampling(), null), DecoderChoice.IMAGE);
+        for (double g : new double[] {1.0, s.contextGuidance()}) {
+            String name = g == 1.0 ? "no context guidance (s = 1)" : String.format(Locale.ROOT, "context guidance s = %.3g", g);
+            rows.add(conditional("context guidance", name, (o, seedIndex) -> {
+                NDArray context;
+                try (NDManager scope = m.newSubManager()) {
+                    NDArray first = heldOutVideos(s.videosPerSeed(), seedIndex).get(":, 0:" + sFrames);
+                    context = base.imageFirstStage().encodeScaled(VideoTensors.framesInner(first));
+                    context.attach(m);
+                }
+                LongVideoPipeline.Options lo = new LongVideoPipeline.Options(o, sFrames, g);
+                return decode(prediction.latents(m, s.videosPerSeed(), frames(), context, lo, null, null), DecoderChoice.IMAGE);
             }));
         }
         return rows;
     }
 
-    /** Every comparison whose networks are present, each row passed to {@code onRow} as soon as it is scored. */
+    /** Held-out clips shrunk to the upsamplers' input size and upsampled back, per frame and temporally aligned. */
+    public List<Row> upsampling() {
+        folder.require(CheckpointFolder.UPSAMPLER_IMAGE);
+        folder.require(CheckpointFolder.UPSAMPLER_VIDEO);
+        List<Row> rows = new ArrayList<>();
+        for (boolean video : new boolean[] {false, true}) {
+            UpsamplerPipeline up = UpsamplerPipeline.load(checkpoints, m, video).progress(Progress.Mode.QUIET);
+            int level = s.upsamplerLevel() != null ? s.upsamplerLevel() : up.defaultNoiseLevel();
+            int scale = up.upscale();
+            String name = String.format(Locale.ROOT, "%s upsampler x%d, level %d", video ? "aligned video" : "per-frame image", scale, level);
+            rows.add(conditional("upsampling", name, (o, seedIndex) -> {
+                NDArray frames = VideoTensors.framesInner(heldOutVideos(s.videosPerSeed(), seedIndex));
+                long h = frames.getShape().get(2);
+                long w = frames.getShape().get(3);
+                NDArray lowRes = ImageConcatWithNoiseAugmentation.resize(frames, h / scale, w / scale);
+                return decode(up.latents(m, lowRes, frames(), level, o, null), DecoderChoice.IMAGE);
+            }));
+        }
+        return rows;
+    }
+
+    /** Every comparison whose networks are present, the floors first; each row goes to {@code onRow} once scored. */
     public List<Row> all(Consumer<Row> onRow) {
         List<Row> rows = new ArrayList<>();
         Consumer<Row> add = r -> {
@@ -198,7 +260,7 @@ public final class Ablations implements AutoCloseable {
                 onRow.accept(r);
             }
         };
-        add.accept(realReference());
+        floors().forEach(add);
         Map<String, Runnable> comparisons = new LinkedHashMap<>();
         comparisons.put("temporal alignment", () -> temporalAlignment().forEach(add));
         comparisons.put("decoder fine-tuning", () -> decoderFinetuning().forEach(add));
@@ -214,69 +276,127 @@ public final class Ablations implements AutoCloseable {
         return rows;
     }
 
-    /**
-     * CLIPSIM (mean frame-prompt cosine of a CLIP model) of image-LDM-per-frame and video LDM samples for one prompt:
-     * our driving models are unconditional, so this measures how much the videos look like what the prompt says.
-     */
-    public List<Row> clipSim(CLIPSim sim, String prompt) {
-        List<Row> rows = new ArrayList<>();
-        for (boolean video : new boolean[] {false, true}) {
-            long t0 = System.nanoTime();
-            try (NDManager scope = m.newSubManager()) {
-                NDArray v = video ? decode(videoLdmLatents(), DecoderChoice.IMAGE)
-                        : decode(base.sampleImageFrames(scope, s.videos(), frames(), latentShape(), s.sampling(), null), DecoderChoice.IMAGE);
-                v.attach(scope);
-                NDArray uint8 = Preprocess.toUint8Clips(v);
-                List<NDArray> videos = new ArrayList<>();
-                List<String> prompts = new ArrayList<>();
-                for (int i = 0; i < uint8.getShape().get(0); i++) {
-                    videos.add(uint8.get(i));
-                    prompts.add(prompt);
-                }
-                MetricResult r = sim.compute(videos, prompts, s.featureBatch());
-                rows.add(new Row("CLIPSIM '" + prompt + "'", video ? "video LDM" : "image LDM per frame", r.metric(), r.value(), r.generatedCount(), 0,
-                        FrameChange.mean(v), (System.nanoTime() - t0) / 1e9));
-            }
+    /** "a < b", "a > b" or "no difference at this scale" (the intervals overlap) for a metric of two rows. */
+    public static String verdict(Row a, Row b, String metric) {
+        Estimate x = a.metric(metric);
+        Estimate y = b.metric(metric);
+        if (Double.isNaN(x.value()) || Double.isNaN(y.value())) {
+            return "-";
         }
-        return rows;
+        if (x.overlaps(y)) {
+            return "no difference at this scale";
+        }
+        return x.value() < y.value() ? a.variant() + " lower" : b.variant() + " lower";
     }
 
-    /** FVD of two sets of videos {@code [N, T, 3, H, W]} in [-1, 1] with this detector (0 for a set against itself). */
-    public MetricResult fvd(NDArray generated, NDArray reference) {
-        return FVD.fromFeatures(detector, features(generated), features(reference), (int) generated.getShape().get(1), true);
-    }
-
-    /** The rows as a Tablesaw table (one row per variant, with its sample counts). */
+    /** The rows as a table: counts, then each metric as "value [low, high]". */
     public static Table table(String title, List<Row> rows) {
+        List<String> metrics = new ArrayList<>();
+        rows.forEach(r -> r.metrics().keySet().forEach(k -> {
+            if (!metrics.contains(k)) {
+                metrics.add(k);
+            }
+        }));
         Table t = Table.create(title);
-        t.addColumns(StringColumn.create("comparison"), StringColumn.create("variant"), StringColumn.create("metric"), DoubleColumn.create("value"),
-                IntColumn.create("generated"), IntColumn.create("real"), DoubleColumn.create("frame change"), DoubleColumn.create("seconds"));
+        t.addColumns(StringColumn.create("comparison"), StringColumn.create("variant"), IntColumn.create("generated"), IntColumn.create("reference"));
+        metrics.forEach(k -> t.addColumns(StringColumn.create(k + " [95% CI]")));
         for (Row r : rows) {
             t.stringColumn(0).append(r.comparison());
             t.stringColumn(1).append(r.variant());
-            t.stringColumn(2).append(r.metric());
-            t.doubleColumn(3).append(r.generated() == 0 ? Double.NaN : Math.round(r.value() * 1e4) / 1e4);
-            t.intColumn(4).append(r.generated());
-            t.intColumn(5).append(r.real());
-            t.doubleColumn(6).append(Math.round(r.frameChange() * 1e4) / 1e4);
-            t.doubleColumn(7).append(Math.round(r.seconds() * 10) / 10.0);
+            t.intColumn(2).append(r.generated());
+            t.intColumn(3).append(r.real());
+            for (int i = 0; i < metrics.size(); i++) {
+                t.stringColumn(4 + i).append(r.metric(metrics.get(i)).text());
+            }
         }
         return t;
     }
 
-    private interface Videos {
-        NDArray make();
+    /** Videos of a variant from {@code make} (given the sampling options of one seed), scored against both references. */
+    private Row unconditional(String comparison, String variant, java.util.function.Function<VideoLDMPipeline.Options, NDArray> make) {
+        return score(comparison, variant, (o, i) -> make.apply(o), true);
     }
 
-    private Row score(String comparison, String variant, Videos videos) {
+    /** Videos conditioned on held-out real clips: scored against the real reference only. */
+    private Row conditional(String comparison, String variant, java.util.function.BiFunction<VideoLDMPipeline.Options, Integer, NDArray> make) {
+        return score(comparison, variant, make, false);
+    }
+
+    private Row score(String comparison, String variant, java.util.function.BiFunction<VideoLDMPipeline.Options, Integer, NDArray> make, boolean both) {
         long t0 = System.nanoTime();
         try (NDManager scope = m.newSubManager()) {
-            NDArray v = videos.make();
-            v.attach(scope);
-            MetricResult r = FVD.fromFeatures(detector, features(v), realFeatures, frames(), true);
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            return new Row(comparison, variant, r.metric(), r.value(), r.generatedCount(), r.realCount(), FrameChange.mean(v), seconds);
+            List<NDArray> parts = new ArrayList<>();
+            for (int i = 0; i < s.seeds(); i++) {
+                VideoLDMPipeline.Options o = new VideoLDMPipeline.Options(s.sampling().sampler(), s.sampling().steps(), Seeds.derive(s.sampling().seed(), i));
+                NDArray v = make.apply(o, i);
+                v.attach(scope);
+                parts.add(v);
+            }
+            NDArray videos = org.videoldm.nn.Ops.cat(0, parts.toArray(new NDArray[0]));
+            double[][] clipF = features(clipDetector, videos);
+            double[][] frameF = features(frameDetector, videos);
+            Map<String, Estimate> metrics = new LinkedHashMap<>();
+            metrics.put(FVD_REAL, frechet(clipF, real.clipFeatures()));
+            metrics.put(FID_REAL, frechet(frameF, real.frameFeatures()));
+            if (both && procedural != null) {
+                metrics.put(FVD_PROCEDURAL, frechet(clipF, procedural.clipFeatures()));
+                metrics.put(FID_PROCEDURAL, frechet(frameF, procedural.frameFeatures()));
+            }
+            metrics.put(CUT_RATE, cutRate(VideoTensors.toFrames(videos)));
+            return new Row(comparison, variant, (int) videos.getShape().get(0), (int) real.clips().getShape().get(0), metrics, (System.nanoTime() - t0) / 1e9);
         }
+    }
+
+    /** Frechet distance with a percentile interval over resamples of both sets (rows drawn with replacement). */
+    private Estimate frechet(double[][] a, double[][] b) {
+        double value = FrechetDistance.distance(a, b, true);
+        SplittableRandom rng = new SplittableRandom(Seeds.derive(s.sampling().seed(), 0xB007, a.length, b.length));
+        double[] draws = new double[s.bootstrap()];
+        for (int k = 0; k < draws.length; k++) {
+            draws[k] = FrechetDistance.distance(resample(a, rng), resample(b, rng), true);
+        }
+        return interval(value, draws);
+    }
+
+    /** The cut rate with a percentile interval over videos resampled with replacement. */
+    private Estimate cutRate(List<List<RgbFrame>> videos) {
+        double value = CutRate.of(videos).rate();
+        SplittableRandom rng = new SplittableRandom(Seeds.derive(s.sampling().seed(), 0xC07, videos.size()));
+        double[] draws = new double[s.bootstrap()];
+        for (int k = 0; k < draws.length; k++) {
+            List<List<RgbFrame>> pick = new ArrayList<>();
+            for (int i = 0; i < videos.size(); i++) {
+                pick.add(videos.get(rng.nextInt(videos.size())));
+            }
+            draws[k] = CutRate.of(pick).rate();
+        }
+        return interval(value, draws);
+    }
+
+    static Estimate interval(double value, double[] draws) {
+        double[] d = draws.clone();
+        java.util.Arrays.sort(d);
+        if (d.length == 0) {
+            return new Estimate(value, Double.NaN, Double.NaN);
+        }
+        return new Estimate(value, d[(int) Math.floor(0.025 * (d.length - 1))], d[(int) Math.ceil(0.975 * (d.length - 1))]);
+    }
+
+    private static double[][] resample(double[][] rows, SplittableRandom rng) {
+        double[][] out = new double[rows.length][];
+        for (int i = 0; i < rows.length; i++) {
+            out[i] = rows[rng.nextInt(rows.length)];
+        }
+        return out;
+    }
+
+    /** Rows split into two halves, keeping groups of {@code group} rows (a clip's frames) together. */
+    private static double[][][] halves(double[][] rows, int group) {
+        int groups = rows.length / group;
+        int first = groups / 2;
+        double[][] a = java.util.Arrays.copyOfRange(rows, 0, first * group);
+        double[][] b = java.util.Arrays.copyOfRange(rows, first * group, groups * group);
+        return new double[][][] {a, b};
     }
 
     /** Scaled latents to videos {@code [N, T, 3, H, W]} in [-1, 1]. */
@@ -285,41 +405,34 @@ public final class Ablations implements AutoCloseable {
         return VideoTensors.videosOf(pixels, frames());
     }
 
-    /** Video LDM samples, drawn once and shared by the two comparisons that use them. */
-    private NDArray videoLdmLatents() {
-        if (videoLdmLatents == null) {
-            videoLdmLatents = base.sampleVideo(m, s.videos(), frames(), latentShape(), s.sampling(), null);
-        }
-        return videoLdmLatents;
+    /** Video LDM samples of one seed, drawn once and shared by the two comparisons that use them. */
+    private final Map<Long, NDArray> videoLdmBySeed = new LinkedHashMap<>();
+
+    private NDArray videoLdmLatents(VideoLDMPipeline.Options o) {
+        return videoLdmBySeed.computeIfAbsent(o.seed(), k -> base.sampleVideo(m, s.videosPerSeed(), frames(), latentShape(), o, null));
     }
 
-    /** {@code n} held-out clips, cycling through them when there are fewer. */
-    private NDArray heldOutVideos(int n) {
-        long count = real.getShape().get(0);
-        if (n <= count) {
-            return real.get("0:" + n);
-        }
+    /** {@code n} held-out clips for seed index {@code i}: consecutive clips, cycling through them. */
+    private NDArray heldOutVideos(int n, int i) {
+        long count = real.clips().getShape().get(0);
         long[] index = new long[n];
-        for (int i = 0; i < n; i++) {
-            index[i] = i % count;
+        for (int k = 0; k < n; k++) {
+            index[k] = ((long) i * n + k) % count;
         }
-        return real.get(m.create(index));
+        return real.clips().get(m.create(index));
     }
 
     private ai.djl.ndarray.types.Shape latentShape() {
-        return base.latentShape((int) real.getShape().get(3), (int) real.getShape().get(4));
+        return base.latentShape((int) real.clips().getShape().get(3), (int) real.clips().getShape().get(4));
     }
 
-    private double[][] features(NDArray videos) {
+    private double[][] features(FeatureDetector det, NDArray videos) {
         try (NDManager scope = m.newSubManager()) {
             NDArray uint8 = Preprocess.toUint8Clips(videos);
             uint8.attach(scope);
-            return FeatureExtractor.features(detector, uint8, s.featureBatch());
+            NDArray input = det.input() == FeatureDetector.Input.CLIPS ? uint8 : org.videoldm.metrics.FID.framesOf(uint8);
+            return FeatureExtractor.features(det, input, s.featureBatch());
         }
-    }
-
-    private void require(String name) {
-        folder.require(name);
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import org.videoldm.data.ClipDataset;
+import org.videoldm.data.ClipSource;
 import org.videoldm.data.DataSpec;
 import org.videoldm.data.HoldOut;
 import org.videoldm.data.DataSources;
@@ -95,6 +96,18 @@ public final class Workbench {
         HoldOut holdOut = Files.isRegularFile(rules) ? HoldOut.read(rules) : HoldOut.none();
         List<Path> dirs = DataSpec.parse(data).resolve(root, StageSettings.synthetic(scale));
         return ClipDataset.scan(scale.clipOptions(seed), holdOut, dirs.toArray(new Path[0]));
+    }
+
+    /**
+     * Held-out clips of the data (validation split under the hold-out rules) that are real footage, i.e. not from a
+     * procedural folder ({@code synthetic*}); {@link #heldOutProcedural} the others.
+     */
+    public ClipSource heldOutReal(long seed) {
+        return ClipSource.filtered(clips(seed).validation(), id -> !id.startsWith(DataSources.SYNTHETIC));
+    }
+
+    public ClipSource heldOutProcedural(long seed) {
+        return ClipSource.filtered(clips(seed).validation(), id -> id.startsWith(DataSources.SYNTHETIC));
     }
 
     /** Samples to draw for a full-mode count (a handful in smoke mode). */
