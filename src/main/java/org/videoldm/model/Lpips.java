@@ -99,11 +99,19 @@ public class Lpips extends Module {
         List<NDArray> fy = features(y.sub(shift).div(scale));
         NDArray total = null;
         for (int level = 0; level < fx.size(); level++) {
-            NDArray d = unit(fx.get(level)).sub(unit(fy.get(level))).square();
-            NDArray v = lins.get(level).forward(d).mean(new int[] {3}, true).mean(new int[] {2}, true);
+            NDArray v = layerDistance(fx.get(level), fy.get(level), lins.get(level)::forward);
             total = total == null ? v : total.add(v);
         }
         return total;
+    }
+
+    /**
+     * One layer's term: channel vectors normalised to unit length at every pixel, squared differences, weighted by the
+     * layer's linear head ({@code lin}, a 1x1 convolution to one channel), averaged over space: [N, 1, 1, 1].
+     */
+    public static NDArray layerDistance(NDArray fx, NDArray fy, java.util.function.UnaryOperator<NDArray> lin) {
+        NDArray d = unit(fx).sub(unit(fy)).square();
+        return lin.apply(d).mean(new int[] {3}, true).mean(new int[] {2}, true);
     }
 
     private List<NDArray> features(NDArray h) {
