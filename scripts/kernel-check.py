@@ -103,9 +103,11 @@ def features(results, name, cwd, jars):
         if jars:
             status, got, _ = execute(kc, "%jars " + " ".join(jars))
             results.check(status == "ok", f"%jars {' '.join(jars)}: {status} at {time.monotonic() - t_start:.2f} s after the start")
-            status, got, _ = execute(kc, 'System.out.println("classes from the jars: " + Class.forName("ai.djl.ndarray.NDManager").getName());')
+            # Gson's parseString is newer than any Gson the kernel itself could bring: the notebook's jars must win.
+            status, got, _ = execute(kc, 'System.out.println(Class.forName("ai.djl.ndarray.NDManager").getName() + " "'
+                                         ' + com.google.gson.JsonParser.parseString("[1,2]"));')
             text = "".join(c.get("text", "") for _, k, c in got if k == "stream")
-            results.check(status == "ok" and "ai.djl.ndarray.NDManager" in text,
+            results.check(status == "ok" and "ai.djl.ndarray.NDManager [1,2]" in text,
                           f"first output using the jars {time.monotonic() - t_start:.2f} s after the kernel's start: {text.strip()!r}")
 
         status, got, _ = execute(kc, """

@@ -24,14 +24,13 @@ if ! "$py" -c "import nbformat, nbclient, nbconvert, jupyter_client, notebook" >
   fi
 fi
 mvn -q -B -ntp -DskipTests package
-# The project's kernel (kernel/, see docs/kernel.md), registered with its jars so that it does not depend on this
-# checkout's build folders: kernel.json names them relative to the installed kernelspec.
+# The project's kernel (kernel/, see docs/kernel.md), one jar registered inside its kernelspec, so that it does not
+# depend on this checkout's build folders: kernel.json names it relative to the installed kernelspec.
 mvn -q -B -ntp -f kernel/pom.xml -DskipTests package
 stage=target/kernelspec/videoldm-java
 rm -rf "$stage"
-mkdir -p "$stage/lib"
+mkdir -p "$stage"
 cp kernel/target/videoldm-kernel.jar "$stage/"
-cp kernel/target/lib/*.jar "$stage/lib/"
 # JVM flags for the kernel: enough heap for toy training, and DJL's thread counts.
 threads="${VIDEOLDM_THREADS:-$(nproc)}"
 "$py" - "$stage/kernel.json" "$threads" <<'PY'
