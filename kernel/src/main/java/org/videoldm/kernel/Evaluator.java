@@ -188,7 +188,7 @@ final class Evaluator implements AutoCloseable {
             t = t.getCause();
             prefix = "Caused by: ";
         }
-        return new CellError(lines.get(0), lines);
+        return new CellError(lines.get(0), lines, e.getStackTrace());
     }
 
     /** Adds classpath entries for compiling and for loading the cells' classes. */

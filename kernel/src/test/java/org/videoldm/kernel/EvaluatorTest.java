@@ -94,4 +94,22 @@ class EvaluatorTest {
         assertTrue((Long) eval("spins") > 0);
         assertEquals(3, eval("1 + 2"), "the next cell runs");
     }
+
+    @Test
+    @Timeout(30)
+    void cellsShareOneThreadAcrossAnInterrupt() throws Exception {
+        eval("ThreadLocal<String> state = new ThreadLocal<>();\nstate.set(\"kept\");");
+        assertEquals("kept", eval("state.get()"), "thread-local state of one cell holds in the next");
+        Thread interrupter = new Thread(() -> {
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException ignored) {
+                return;
+            }
+            evaluator.interrupt();
+        });
+        interrupter.start();
+        assertThrows(CellError.class, () -> eval("while (true) { Math.sqrt(2); }"));
+        assertEquals("kept", eval("state.get()"), "and after a forced stop");
+    }
 }
