@@ -1,6 +1,9 @@
 package org.videoldm.kernel;
 
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
+import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
+import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * The display functions of the notebooks, with IJava's names and signatures (every cell sees them through a static
@@ -46,7 +49,38 @@ public final class Display {
     }
 
     public static DisplayData render(Object o, String... as) {
-        return kernel().getRenderer().renderAs(orNullText(o), as);
+        return onlyRequested(kernel().getRenderer().renderAs(orNullText(o), as), as);
+    }
+
+    /**
+     * The bundle with the requested types only, and a short text/plain unless that was requested too. The base
+     * kernel always adds the object's text as text/plain, which for an HTML string with embedded videos is a second
+     * copy of several hundred kilobytes in every saved notebook.
+     */
+    static DisplayData onlyRequested(DisplayData rendered, String... as) {
+        if (Arrays.asList(as).contains("text/plain")) {
+            return rendered;
+        }
+        DisplayData out = new DisplayData();
+        StringBuilder summary = new StringBuilder();
+        for (String type : as) {
+            Object data;
+            try {
+                data = rendered.getData(MIMEType.parse(type));
+            } catch (RuntimeException e) {
+                return rendered;   // an alias the renderer resolved itself (e.g. "html"): keep its bundle as it is
+            }
+            if (data != null) {
+                out.putData(type, data);
+                summary.append(summary.length() == 0 ? "" : ", ").append(type).append(' ')
+                        .append(String.format(Locale.ROOT, "(%,d characters)", String.valueOf(data).length()));
+            }
+        }
+        if (summary.length() == 0) {
+            return rendered;
+        }
+        out.putText("[" + summary + "]");
+        return out;
     }
 
     /** Replaces the output shown under {@code id} with {@code o} as its preferred types. */
