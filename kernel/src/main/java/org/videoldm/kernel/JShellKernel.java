@@ -119,18 +119,28 @@ final class JShellKernel extends BaseKernel implements AutoCloseable {
     @Override
     public DisplayData inspect(String code, int at, boolean extraDetail) {
         CursorSnippet current = CursorSnippet.around(evaluator.analysis(), CellSource.javaOnly(code), at);
-        List<SourceCodeAnalysis.Documentation> docs = evaluator.analysis().documentation(current.text(), at - current.offset(), extraDetail);
+        String text = current.text();
+        int cursor = at - current.offset();
+        List<SourceCodeAnalysis.Documentation> docs = evaluator.analysis().documentation(text, cursor, extraDetail);
+        if (docs.isEmpty()) {
+            // JShell documents a call from inside its parentheses; Shift-Tab on a method's name means that call.
+            int end = cursor;
+            while (end < text.length() && Character.isJavaIdentifierPart(text.charAt(end))) {
+                end++;
+            }
+            docs = evaluator.analysis().documentation(text.substring(0, end) + "(", end + 1, extraDetail);
+        }
         if (docs.isEmpty()) {
             return null;
         }
-        StringBuilder text = new StringBuilder();
+        StringBuilder out = new StringBuilder();
         for (SourceCodeAnalysis.Documentation d : docs) {
-            text.append(d.signature()).append('\n');
+            out.append(d.signature()).append('\n');
             if (d.javadoc() != null && !d.javadoc().isBlank()) {
-                text.append(d.javadoc().strip()).append("\n\n");
+                out.append(d.javadoc().strip()).append("\n\n");
             }
         }
-        return new DisplayData(text.toString().strip());
+        return new DisplayData(out.toString().strip());
     }
 
     @Override
