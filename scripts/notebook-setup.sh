@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Sets up Jupyter with a Java kernel for the notebooks:
+# Sets up Jupyter with the project's Java kernel for the notebooks:
 #  - Jupyter from the OS packages on Debian/Ubuntu (conda users: environment.yml provides it),
-#  - the rapaio Java kernel from Maven Central, registered for this user,
-#  - the project built, so notebooks find target/videoldm.jar and target/lib/.
+#  - the project built, so notebooks find target/videoldm.jar and target/lib/,
+#  - the kernel (kernel/: JShell on IJava's jupyter-jvm-basekernel) built and registered for this user as
+#    'videoldm-java'.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/setup.sh
@@ -22,33 +23,40 @@ if ! "$py" -c "import nbformat, nbclient, nbconvert, jupyter_client, notebook" >
     exit 1
   fi
 fi
-kernel_version=3.0.1
-kernel_jar="target/kernel/rapaio-jupyter-kernel-$kernel_version.jar"
-if [ ! -f "$kernel_jar" ]; then
-  mvn -q -B -ntp dependency:copy -Dartifact="io.github.padreati:rapaio-jupyter-kernel:$kernel_version" -DoutputDirectory=target/kernel
-fi
 mvn -q -B -ntp -DskipTests package
-java -jar "$kernel_jar" -i -auto >/dev/null
-spec="$(jupyter kernelspec list --json | "$py" -c 'import json,sys; print(json.load(sys.stdin)["kernelspecs"]["rapaio-jupyter-kernel"]["resource_dir"])')"
+# The project's kernel (kernel/, see docs/kernel.md), one jar registered inside its kernelspec, so that it does not
+# depend on this checkout's build folders: kernel.json names it relative to the installed kernelspec.
+mvn -q -B -ntp -f kernel/pom.xml -DskipTests package
+stage=target/kernelspec/videoldm-java
+rm -rf "$stage"
+mkdir -p "$stage"
+cp kernel/target/videoldm-kernel.jar "$stage/"
 # JVM flags for the kernel: enough heap for toy training, and DJL's thread counts.
 threads="${VIDEOLDM_THREADS:-$(nproc)}"
-"$py" - "$spec/kernel.json" "$threads" <<'PY'
-import json, os, sys
+"$py" - "$stage/kernel.json" "$threads" <<'PY'
+import json, sys
 path, threads = sys.argv[1], sys.argv[2]
-spec = json.load(open(path))
-jar = [a for a in spec["argv"] if a.endswith(".jar")][0]
-# The foreign-function module lets the library switch off NNPACK in libtorch (see util.TorchFlags).
-spec["argv"] = ["java", "-Xmx12g", "--add-modules", "jdk.incubator.foreign", "--enable-native-access=ALL-UNNAMED",
-                f"-Dai.djl.pytorch.num_threads={threads}", "-Dai.djl.pytorch.num_interop_threads=1", "-jar", jar, "{connection_file}"]
-spec["display_name"] = "Java"
-env = spec.setdefault("env", {})
-# MKL inside libtorch: fixed thread count and alignment-independent kernels, so training resumes bit for bit.
-env.update({"MKL_DYNAMIC": "FALSE", "MKL_CBWR": "AUTO,STRICT"})
-# OpenMP threads that spin while waiting made training steps 10-50x slower on shared cores; passive waiting does not.
-env["OMP_WAIT_POLICY"] = "PASSIVE"
-# The kernel's Maven resolver cache (for %dependency), kept out of the notebooks folder.
-env["RJK_MIMA_CACHE"] = os.path.join(os.path.expanduser("~"), ".cache", "rapaio-jupyter-kernel", "mima_cache")
-json.dump(spec, open(path, "w"), indent=2)
+spec = {
+    # The foreign-function module lets the library switch off NNPACK in libtorch (see util.TorchFlags).
+    "argv": ["java", "-Xmx12g", "--add-modules", "jdk.incubator.foreign", "--enable-native-access=ALL-UNNAMED",
+             f"-Dai.djl.pytorch.num_threads={threads}", "-Dai.djl.pytorch.num_interop_threads=1",
+             "-jar", "{resource_dir}/videoldm-kernel.jar", "{connection_file}"],
+    "display_name": "Java (videoldm)",
+    "language": "java",
+    # Interrupt arrives as a message on the control channel; a SIGINT would end the JVM.
+    "interrupt_mode": "message",
+    "env": {
+        # MKL inside libtorch: fixed thread count and alignment-independent kernels, so training resumes bit for bit.
+        "MKL_DYNAMIC": "FALSE", "MKL_CBWR": "AUTO,STRICT",
+        # OpenMP threads that spin while waiting made training steps 10-50x slower on shared cores; passive waiting does not.
+        "OMP_WAIT_POLICY": "PASSIVE",
+    },
+}
+with open(path, "w") as f:
+    json.dump(spec, f, indent=2)
+    f.write("\n")
 PY
-echo "notebook-setup: kernel 'rapaio-jupyter-kernel' registered ($spec)"
+jupyter kernelspec install --user --replace --name videoldm-java "$stage" >/dev/null
+spec="$(jupyter kernelspec list --json 2>/dev/null | "$py" -c 'import json,sys; print(json.load(sys.stdin)["kernelspecs"]["videoldm-java"]["resource_dir"])')"
+echo "notebook-setup: kernel 'videoldm-java' (Java (videoldm)) registered in $spec"
 echo "notebook-setup: start with: jupyter notebook notebooks/"

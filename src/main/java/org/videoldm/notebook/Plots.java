@@ -131,7 +131,7 @@ public final class Plots {
         }
     }
 
-    /** An {@code <img>} with the chart as a base64 PNG, for {@code display("text/html", ...)}. */
+    /** An {@code <img>} with the chart as a base64 PNG, for {@code display(html, "text/html")}. */
     public static String html(Chart<?, ?> chart) {
         return "<img src='data:image/png;base64," + Base64.getEncoder().encodeToString(png(chart)) + "'/>";
     }

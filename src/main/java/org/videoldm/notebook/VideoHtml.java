@@ -20,7 +20,7 @@ import org.videoldm.data.SideBySide;
 /**
  * HTML snippets that show videos inline in Jupyter, with the media embedded as base64 so the
  * notebook (and its HTML export, which drops raw image/gif outputs) carries them. In a Java kernel:
- * {@code display("text/html", VideoHtml.video(frames, 10));}
+ * {@code display(VideoHtml.video(frames, 10), "text/html");}
  */
 public final class VideoHtml {
     /** Small clips (64x128) are drawn at least this wide so they can be seen. */

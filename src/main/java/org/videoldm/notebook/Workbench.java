@@ -49,6 +49,7 @@ public final class Workbench {
 
     /** Settings from the environment (defaults: toy, synthetic, full) and the project found from the working directory. */
     public static Workbench fromEnvironment() {
+        ContextLoader.useLibraryLoader();
         String data = Setting.lookup(DATA_PROPERTY, DATA_ENV).orElse(DataSources.SYNTHETIC);
         // Relative to the working directory (the notebooks folder), so that printed paths name no machine folders.
         Path cwd = Path.of("").toAbsolutePath();

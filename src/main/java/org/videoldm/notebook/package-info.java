@@ -1,5 +1,5 @@
 /**
  * Jupyter display helpers: HTML snippets with the media inline as base64, because nbconvert's
- * HTML export drops raw image/gif outputs. Use {@code display("text/html", VideoHtml.video(frames, fps))}.
+ * HTML export drops raw image/gif outputs. Use {@code display(VideoHtml.video(frames, fps), "text/html")}.
  */
 package org.videoldm.notebook;
