@@ -146,6 +146,10 @@ public final class Trainer<B> implements AutoCloseable {
     /** One optimizer step over {@code accumulation} micro-batches. */
     public StepStats trainStep() {
         Map<String, NDArray> params = module.trainableParameters();
+        // libtorch's autograd switch is per thread and on by default: a step run on a thread the engine did not start
+        // on (a notebook cell's, a worker's) would record the in-place updates below and refuse them
+        boolean recording = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
         try (NDManager sm = module.manager().newSubManager()) {
             GradientPass.Result r = pass.run(step, params, sm);
             if (config.gradClip > 0) {
@@ -166,6 +170,8 @@ public final class Trainer<B> implements AutoCloseable {
             }
             step++;
             return new StepStats(r.loss(), r.norm());
+        } finally {
+            JniUtils.setGradMode(recording);
         }
     }
 

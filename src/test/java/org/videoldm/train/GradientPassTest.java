@@ -194,4 +194,30 @@ class GradientPassTest {
             assertEquals(0f, JniUtils.getGradient((PtNDArray) w).abs().sum().getFloat(), 0f);
         }
     }
+
+    @Test
+    void stepsRunOnAThreadWhoseAutogradIsOn() throws Exception {
+        try (NDManager m = NDManager.newBaseManager()) {
+            TwoParts net = new TwoParts(m);
+            net.setTrainable(k -> true);
+            Stage stage = new Stage(net, (n, i) -> n.spatial.square().sum().add(n.temporal.square().sum()).add(n.bias.square().sum()));
+            Throwable[] failure = new Throwable[1];
+            boolean[] restored = new boolean[1];
+            // a fresh thread, as a notebook cell or worker gets: libtorch's per-thread autograd switch starts on there
+            Thread t = new Thread(() -> {
+                JniUtils.setGradMode(true);
+                try (Trainer<Object> tr = new Trainer<>(stage, config())) {
+                    tr.run(2, null);
+                } catch (Throwable e) {
+                    failure[0] = e;
+                }
+                restored[0] = JniUtils.isGradMode();
+            });
+            t.start();
+            t.join();
+            assertEquals(null, failure[0]);
+            assertTrue(restored[0], "the thread's own setting is restored");
+            assertTrue(net.spatial.toFloatArray()[0] < 0.5f, "trained");
+        }
+    }
 }
