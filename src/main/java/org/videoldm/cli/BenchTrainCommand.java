@@ -31,6 +31,7 @@ import org.videoldm.train.LossWeighting;
 import org.videoldm.train.Trainer;
 import org.videoldm.train.TrainerConfig;
 import org.videoldm.util.Progress;
+import org.videoldm.util.ProcessMemory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -120,7 +121,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
                                 .withVideo(frames, video ? ctx.manager().zeros(new Shape(videos, frames)) : null);
                         return new DiffusionStage.Batch(ctx.normal(new Shape(rows, chw[0], chw[1], chw[2])).mul(0.5f), c, null);
                     });
-            resetPeakRss();
+            ProcessMemory.resetPeak();
             List<Double> times = new ArrayList<>();
             try (Trainer<DiffusionStage.Batch> t = new Trainer<>(stage, new TrainerConfig().lr(1e-4).gradClip(1.0).progress(Progress.Mode.QUIET))) {
                 long[] last = {System.nanoTime()};
@@ -134,30 +135,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
             }
             double[] sorted = times.stream().mapToDouble(Double::doubleValue).sorted().toArray();
             return new String[] {name, String.format(Locale.ROOT, "%.2f M / %.2f M", trainableCount / 1e6, unet.parameterCount() / 1e6),
-                    String.format(Locale.ROOT, "%.3f s", sorted[sorted.length / 2]), String.format(Locale.ROOT, "%.3f s", sorted[0]), peakRss()};
+                    String.format(Locale.ROOT, "%.3f s", sorted[sorted.length / 2]), String.format(Locale.ROOT, "%.3f s", sorted[0]), String.format(Locale.ROOT, "%d MB", ProcessMemory.peakResidentMb())};
         }
-    }
-
-    /** Linux: resets the process's peak resident set (VmHWM) so each setting is measured on its own. */
-    private static void resetPeakRss() {
-        try {
-            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
-        } catch (IOException | UnsupportedOperationException e) {
-            // not Linux or not permitted: the peak then covers the whole process
-        }
-    }
-
-    private static String peakRss() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
-                    return String.format(Locale.ROOT, "%.0f MB", kb / 1024.0);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // fall through
-        }
-        return "n/a";
     }
 }

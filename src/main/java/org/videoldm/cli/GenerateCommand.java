@@ -48,6 +48,10 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--sampler", defaultValue = "heun", description = "euler, heun, dpmpp2m, ddim or ancestral (default: ${DEFAULT-VALUE}).")
     String sampler;
 
+    @Option(names = "--batch", defaultValue = "0", description = "Videos per network call; 0 chooses by free memory, up to 8 (default: ${DEFAULT-VALUE}). "
+            + "With a deterministic sampler the videos do not depend on it.")
+    int batch;
+
     @Option(names = "--guidance", description = "Context guidance scale of --long's prediction model, >= 1 (default: 2; the video LDM itself is unconditional).")
     Double guidance;
 
@@ -93,7 +97,7 @@ public final class GenerateCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--model must be video or image, got '" + model + "'");
         };
         VideoLDMPipeline.DecoderChoice dec = VideoLDMPipeline.DecoderChoice.parse(decoder);
-        VideoLDMPipeline.Options options = new VideoLDMPipeline.Options(sampler, steps, seed);
+        VideoLDMPipeline.Options options = new VideoLDMPipeline.Options(sampler, steps, seed, batch);
         if (guidance != null && longFrames == null) {
             throw new IllegalArgumentException("--guidance applies only with --long (context guidance of the prediction model): "
                     + "the image and video LDMs are unconditional");
@@ -119,7 +123,7 @@ public final class GenerateCommand implements Callable<Integer> {
         }
         try (NDManager m = NDManager.newBaseManager()) {
             VideoLDMPipeline p = VideoLDMPipeline.load(dir, m);
-            int[] size = frameSize(folder);
+            int[] size = folder.frameSize();
             Shape latent = p.latentShape(size[0], size[1]);
             double rate = fps != null ? fps : trainedFps(folder);
             long t0 = System.nanoTime();
@@ -168,17 +172,6 @@ public final class GenerateCommand implements Callable<Integer> {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(out + ": cannot write: " + e.getMessage(), e);
         }
-    }
-
-    /** Frame {height, width} the autoencoder was trained at. */
-    private static int[] frameSize(CheckpointFolder folder) {
-        java.util.Map<String, String> meta = SavedNetwork.metadata(folder.network(CheckpointFolder.AUTOENCODER));
-        String v = meta.get(SavedNetwork.KEY_FRAME_SIZE);
-        if (v == null) {
-            throw new IllegalArgumentException(folder.network(CheckpointFolder.AUTOENCODER) + ": no " + SavedNetwork.KEY_FRAME_SIZE + " in its metadata");
-        }
-        String[] hw = v.split("x");
-        return new int[] {Integer.parseInt(hw[0]), Integer.parseInt(hw[1])};
     }
 
     /** The clip rate of the video LDM's training data (its card), else 5 fps. */

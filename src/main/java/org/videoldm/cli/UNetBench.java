@@ -20,6 +20,7 @@ import org.videoldm.model.VideoUNet;
 import org.videoldm.model.VideoUNetConfig;
 import org.videoldm.nn.FlopCounter;
 import org.videoldm.temporal.TemporalParameters;
+import org.videoldm.util.ProcessMemory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -111,12 +112,12 @@ public final class UNetBench implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "machine: fp32 matmul 1024x1024 %.1f GFLOP/s (best of 15; %s threads)%n", matmul,
                     System.getProperty("ai.djl.pytorch.num_threads", "default"));
 
-            resetPeak();
+            ProcessMemory.resetPeak();
             double[] fwd = time(manager, net, in, false);
-            long peakFwd = peakResidentMb();
-            resetPeak();
+            long peakFwd = ProcessMemory.peakResidentMb();
+            ProcessMemory.resetPeak();
             double[] both = time(manager, net, in, true);
-            long peakBoth = peakResidentMb();
+            long peakBoth = ProcessMemory.peakResidentMb();
             print("forward", fwd, fwdFlops, matmul);
             print("forward+backward", both, 3 * fwdFlops, matmul);
             System.out.printf(Locale.ROOT, "peak resident memory (VmHWM): forward %,d MB, forward+backward %,d MB%n", peakFwd, peakBoth);
@@ -212,28 +213,5 @@ public final class UNetBench implements Callable<Integer> {
             // The best run: the machine's capability, less disturbed by other work than the median.
             return 2.0 * 1024 * 1024 * 1024 / (ms[0] / 1e3) / 1e9;
         }
-    }
-
-    /** Resets the kernel's peak-RSS mark for this process (Linux: write 5 to clear_refs); ignored where unsupported. */
-    private static void resetPeak() {
-        try {
-            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
-        } catch (IOException | RuntimeException e) {
-            // The peak then covers everything since the process started.
-        }
-    }
-
-    /** VmHWM from /proc/self/status in MB, or -1 where there is no procfs. */
-    static long peakResidentMb() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-        return -1;
     }
 }

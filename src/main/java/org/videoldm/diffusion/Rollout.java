@@ -87,6 +87,37 @@ public final class Rollout {
      */
     public NDArray generate(NDManager manager, Conditioning cond, Conditioning uc, NDArray initialContext, int videos,
             Shape frameShape, int totalFrames, long seed, WindowCallback callback) {
+        Shape windowShape = new Shape((long) videos * windowFrames).addAll(frameShape);
+        return generate(manager, cond, uc, initialContext, videos, frameShape, totalFrames,
+                (wm, w) -> Seeds.normal(wm, windowShape, Seeds.derive(Seeds.derive(seed, w), -1)), w -> Seeds.derive(seed, w), callback);
+    }
+
+    /**
+     * As {@link #generate(NDManager, Conditioning, Conditioning, NDArray, int, Shape, int, long, WindowCallback)}, with
+     * one seed per video: each video's window noise comes from its own seed, so a video does not depend on which
+     * others share its batch (noise drawn inside a stochastic sampler follows the first video's seed).
+     */
+    public NDArray generate(NDManager manager, Conditioning cond, Conditioning uc, NDArray initialContext, long[] videoSeeds,
+            Shape frameShape, int totalFrames, WindowCallback callback) {
+        Shape oneVideo = new Shape(windowFrames).addAll(frameShape);
+        return generate(manager, cond, uc, initialContext, videoSeeds.length, frameShape, totalFrames, (wm, w) -> {
+            NDArray[] noise = new NDArray[videoSeeds.length];
+            for (int v = 0; v < noise.length; v++) {
+                noise[v] = Seeds.normal(wm, oneVideo, Seeds.derive(Seeds.derive(videoSeeds[v], w), -1));
+            }
+            return noise.length == 1 ? noise[0] : Ops.cat(0, noise);
+        }, w -> Seeds.derive(videoSeeds[0], w), callback);
+    }
+
+    /** Window noise [(b T), C, H, W] for window w, drawn in the window's manager. */
+    @FunctionalInterface
+    private interface WindowNoise {
+        NDArray draw(NDManager windowManager, int window);
+    }
+
+    private NDArray generate(NDManager manager, Conditioning cond, Conditioning uc, NDArray initialContext, int videos,
+            Shape frameShape, int totalFrames, WindowNoise windowNoise, java.util.function.IntToLongFunction samplerSeed,
+            WindowCallback callback) {
         if (cond.numVideoFrames() != windowFrames) {
             throw new IllegalArgumentException("rollout: the conditioning is laid out for " + cond.numVideoFrames() + " frames, the window has " + windowFrames);
         }
@@ -100,7 +131,6 @@ public final class Rollout {
             parts.add(initialContext.reshape(new Shape(videos, contextFrames).addAll(frameShape)));
             done = contextFrames;
         }
-        Shape windowShape = new Shape((long) videos * windowFrames).addAll(frameShape);
         int w = 0;
         while (done < totalFrames) {
             try (NDManager wm = manager.newSubManager()) {
@@ -120,7 +150,7 @@ public final class Rollout {
                 Conditioning c = cond.withConcat(concat);
                 Conditioning u = uc == null ? null : uc.withConcat(concat);
                 DiffusionSampler s = done == 0 ? firstWindowSampler : sampler;
-                NDArray sample = s.sample(denoiser, wm, windowShape, c, u, Seeds.derive(seed, w), stepCallback);
+                NDArray sample = s.sample(denoiser, windowNoise.draw(wm, w), c, u, samplerSeed.applyAsLong(w), stepCallback);
                 int take = Math.min(windowFrames - firstNew, totalFrames - done);
                 NDArray fresh = sample.reshape(new Shape(videos, windowFrames).addAll(frameShape)).get(":, " + firstNew + ":" + (firstNew + take)).duplicate();
                 fresh.attach(manager);

@@ -3,6 +3,7 @@ package org.videoldm.pipeline;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.videoldm.model.SavedNetwork;
 
 /**
  * The layout of a folder of trained networks (the shipped {@code checkpoints/toy/}, or a training run's output):
@@ -102,5 +103,16 @@ public final class CheckpointFolder {
         public Path path() {
             return path;
         }
+    }
+
+    /** Frame {height, width} the autoencoder was trained at (its metadata). */
+    public int[] frameSize() {
+        Path ae = network(AUTOENCODER);
+        String v = SavedNetwork.metadata(ae).get(SavedNetwork.KEY_FRAME_SIZE);
+        if (v == null) {
+            throw new IllegalArgumentException(ae + ": no " + SavedNetwork.KEY_FRAME_SIZE + " in its metadata");
+        }
+        String[] hw = v.split("x");
+        return new int[] {Integer.parseInt(hw[0].trim()), Integer.parseInt(hw[1].trim())};
     }
 }

@@ -51,6 +51,11 @@ public final class LongVideoPipeline {
         this.latentFrame = latentFrame;
     }
 
+    private int modelChannels() {
+        // Networks other than our UNets: assume Stable Diffusion's width, the largest we load.
+        return network instanceof OpenAIWrapper w ? w.unet().config().model_channels() : 320;
+    }
+
     /** The prediction model of a checkpoints folder ({@code prediction.safetensors}). */
     public static LongVideoPipeline load(Path dir, NDManager m) {
         SavedNetwork n = SavedNetwork.load(CheckpointFolder.of(dir).require(CheckpointFolder.PREDICTION), m);
@@ -154,30 +159,38 @@ public final class LongVideoPipeline {
         }
         int steps = o.sampling().steps();
         int windows = windows(totalFrames, o, initialContext != null);
-        long total = (long) videos * windows * steps;
+        int batch = o.sampling().batch() > 0 ? Math.min(o.sampling().batch(), videos)
+                : SamplingBatch.choose(videos, windowFrames, latentFrame, modelChannels());
+        int calls = (videos + batch - 1) / batch;
+        long total = (long) calls * windows * steps;
         NDList out = new NDList();
         try (Progress bar = Progress.start("long video", total, 0, progress)) {
-            for (int v = 0; v < videos; v++) {
-                int video = v;
+            for (int first = 0; first < videos; first += batch) {
+                int count = Math.min(batch, videos - first);
+                int call = first / batch;
+                String label = count == 1 ? "video " + (first + 1) : "videos " + (first + 1) + "-" + (first + count);
                 int[] window = {0};
                 try (NDManager scope = m.newSubManager()) {
-                    NDArray context = initialContext == null ? null : initialContext.get(v * s + ":" + (v + 1) * s);
-                    Conditioning cond = Conditioning.none().withVideo(windowFrames, scope.zeros(new Shape(1, windowFrames)));
+                    NDArray context = initialContext == null ? null : initialContext.get(first * s + ":" + (first + count) * s);
+                    Conditioning cond = Conditioning.none().withVideo(windowFrames, scope.zeros(new Shape(count, windowFrames)));
                     Rollout r = rollout(o).stepCallback(step -> {
-                        long done = ((long) video * windows + window[0]) * steps + step.index() + 1;
-                        bar.update(done, String.format(Locale.ROOT, "video %d/%d window %d/%d", video + 1, videos, window[0] + 1, windows));
+                        long done = ((long) call * windows + window[0]) * steps + step.index() + 1;
+                        bar.update(done, String.format(Locale.ROOT, "%s/%d window %d/%d", label, videos, window[0] + 1, windows));
                         if (onStep != null) {
                             onStep.onStep(new SamplerStep((int) done - 1, (int) total, step.sigma(), step.nextSigma(), step.x(), step.denoised(),
                                     bar.throughput().iterationsPerSecond(), bar.throughput().etaSeconds()));
                         }
                     });
-                    NDArray x = r.generate(scope, cond, null, context, 1, latentFrame, totalFrames, Seeds.derive(o.sampling().seed(), video),
-                            (w, done, n) -> {
-                                window[0] = w + 1;
-                                if (onWindow != null) {
-                                    onWindow.onWindow(w, done, n);
-                                }
-                            });
+                    long[] seeds = new long[count];
+                    for (int i = 0; i < count; i++) {
+                        seeds[i] = Seeds.derive(o.sampling().seed(), first + i);
+                    }
+                    NDArray x = r.generate(scope, cond, null, context, seeds, latentFrame, totalFrames, (w, done, n) -> {
+                        window[0] = w + 1;
+                        if (onWindow != null) {
+                            onWindow.onWindow(w, done, n);
+                        }
+                    });
                     x.attach(m);
                     out.add(x);
                 }

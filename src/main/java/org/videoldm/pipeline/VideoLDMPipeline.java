@@ -32,8 +32,9 @@ import org.videoldm.util.Seeds;
  * frames at a time. Results are uint8 frames for {@code data.Mp4Writer}, {@code GifWriter}, {@code FrameGrid} and
  * {@code notebook.VideoHtml}.
  *
- * <p>Each video is sampled from its own seed derived from (seed, video index), so video i is the same whether one or
- * ten are asked for. Our toy models are unconditional: guidance does not apply to them.
+ * <p>Each video starts from noise of its own seed derived from (seed, video index), and several videos share each network
+ * call ({@link Options#batch()}); with a deterministic sampler video i is the same whether one or ten are asked for,
+ * at any batch size. Our toy models are unconditional: guidance does not apply to them.
  */
 public final class VideoLDMPipeline {
     /** Which decoder turns latents into frames. */
@@ -57,31 +58,43 @@ public final class VideoLDMPipeline {
      *
      * @param sampler one of {@link Samplers#NAMES}
      * @param steps sampler steps
-     * @param seed base seed; video i uses a seed derived from (seed, i)
+     * @param seed base seed; video i starts from noise derived from (seed, i)
+     * @param batch videos per network call; 0 chooses by memory ({@link SamplingBatch})
      */
-    public record Options(String sampler, int steps, long seed) {
+    public record Options(String sampler, int steps, long seed, int batch) {
         public Options {
             if (steps < 1) {
                 throw new IllegalArgumentException("sampling: steps must be at least 1, got " + steps);
             }
+            if (batch < 0) {
+                throw new IllegalArgumentException("sampling: batch must be 0 (by memory) or positive, got " + batch);
+            }
             Samplers.create(sampler, 1, null);
         }
 
-        /** Heun, 30 steps, seed 0. */
+        public Options(String sampler, int steps, long seed) {
+            this(sampler, steps, seed, 0);
+        }
+
+        /** Heun, 30 steps, seed 0, batch by memory. */
         public static Options defaults() {
-            return new Options("heun", 30, 0);
+            return new Options("heun", 30, 0, 0);
         }
 
         public Options withSampler(String s) {
-            return new Options(s, steps, seed);
+            return new Options(s, steps, seed, batch);
         }
 
         public Options withSteps(int n) {
-            return new Options(sampler, n, seed);
+            return new Options(sampler, n, seed, batch);
         }
 
         public Options withSeed(long s) {
-            return new Options(sampler, steps, s);
+            return new Options(sampler, steps, s, batch);
+        }
+
+        public Options withBatch(int b) {
+            return new Options(sampler, steps, seed, b);
         }
     }
 
@@ -226,21 +239,26 @@ public final class VideoLDMPipeline {
         if (videos < 1 || frames < 1) {
             throw new IllegalArgumentException("sampling: need at least one video of one frame, got " + videos + " x " + frames);
         }
+        int batch = o.batch() > 0 ? Math.min(o.batch(), videos) : SamplingBatch.choose(videos, frames, latent, modelChannels());
         DiffusionSampler sampler = Samplers.create(o.sampler(), o.steps(), null).progress(Progress.Mode.QUIET);
         NDList out = new NDList();
-        try (Progress bar = Progress.start("sample " + what, (long) videos * o.steps(), 0, progress)) {
-            for (int v = 0; v < videos; v++) {
-                int video = v;
+        int calls = (videos + batch - 1) / batch;
+        try (Progress bar = Progress.start("sample " + what, (long) calls * o.steps(), 0, progress)) {
+            for (int first = 0; first < videos; first += batch) {
+                int count = Math.min(batch, videos - first);
+                int call = first / batch;
+                String label = count == 1 ? "video " + (first + 1) + "/" + videos
+                        : "videos " + (first + 1) + "-" + (first + count) + "/" + videos;
                 try (NDManager scope = m.newSubManager()) {
-                    Conditioning cond = imageCond != null ? imageCond : Conditioning.none().withVideo(frames, scope.zeros(new Shape(1, frames)));
-                    long[] dims = new long[latent.dimension() + 1];
-                    dims[0] = frames;
-                    System.arraycopy(latent.getShape(), 0, dims, 1, latent.dimension());
-                    NDArray x = sampler.sample(f, scope, new Shape(dims), cond, null, Seeds.derive(o.seed(), video), step -> {
-                        bar.update((long) video * o.steps() + step.index() + 1, String.format(Locale.ROOT, "video %d/%d sigma %.3g", video + 1, videos,
-                                step.nextSigma()));
+                    Conditioning cond = imageCond != null ? imageCond
+                            : Conditioning.none().withVideo(frames, scope.zeros(new Shape(count, frames)));
+                    NDArray noise = initialNoise(scope, first, count, frames, latent, o.seed());
+                    // In-loop noise (stochastic samplers) follows the call's first video, so batch 1 reproduces the unbatched runs.
+                    NDArray x = sampler.sample(f, noise, cond, null, Seeds.derive(o.seed(), first), step -> {
+                        bar.update((long) call * o.steps() + step.index() + 1,
+                                String.format(Locale.ROOT, "%s sigma %.3g", label, step.nextSigma()));
                         if (callback != null) {
-                            callback.onStep(new SamplerStep(video * o.steps() + step.index(), videos * o.steps(), step.sigma(), step.nextSigma(),
+                            callback.onStep(new SamplerStep(call * o.steps() + step.index(), calls * o.steps(), step.sigma(), step.nextSigma(),
                                     step.x(), step.denoised(), bar.throughput().iterationsPerSecond(), bar.throughput().etaSeconds()));
                         }
                     });
@@ -250,6 +268,22 @@ public final class VideoLDMPipeline {
             }
         }
         return out.size() == 1 ? out.head() : Ops.cat(0, out.toArray(new NDArray[0]));
+    }
+
+    /** Each video's starting noise from its own seed, so video i is the same at any batch size. */
+    private static NDArray initialNoise(NDManager m, int first, int count, int frames, Shape latent, long seed) {
+        long[] dims = new long[latent.dimension() + 1];
+        dims[0] = frames;
+        System.arraycopy(latent.getShape(), 0, dims, 1, latent.dimension());
+        NDArray[] parts = new NDArray[count];
+        for (int i = 0; i < count; i++) {
+            parts[i] = Seeds.normal(m, new Shape(dims), Seeds.derive(Seeds.derive(seed, first + i), -1));
+        }
+        return count == 1 ? parts[0] : Ops.cat(0, parts);
+    }
+
+    private int modelChannels() {
+        return videoLdm != null ? videoLdm.config().model_channels() : imageLdm.config().model_channels();
     }
 
     /**

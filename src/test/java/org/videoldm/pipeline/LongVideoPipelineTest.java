@@ -59,7 +59,8 @@ class LongVideoPipelineTest {
     static final Denoiser DENOISER = new Denoiser(new EDMScaling());
 
     static LongVideoPipeline.Options options(double guidance, long seed) {
-        return LongVideoPipeline.Options.defaults().withSampling(new VideoLDMPipeline.Options("euler", 2, seed)).withContextGuidance(guidance);
+        // one video per network call, so the calls can be read video by video; batching has its own test
+        return LongVideoPipeline.Options.defaults().withSampling(new VideoLDMPipeline.Options("euler", 2, seed, 1)).withContextGuidance(guidance);
     }
 
     static LongVideoPipeline pipeline(org.videoldm.diffusion.DiffusionNetwork net) {
@@ -136,6 +137,21 @@ class LongVideoPipelineTest {
             float scale = none.abs().max().getFloat();
             assertTrue(one.sub(none).abs().max().getFloat() <= 1e-5f * scale, "scale 1 reproduces the conditional prediction");
             assertTrue(strong.sub(none).abs().max().getFloat() > 1e-2f * scale, "scale 3 pushes away from the context-free prediction");
+        }
+    }
+
+    @Test
+    void batchedRolloutsAreTheSameVideos() {
+        try (NDManager m = manager.newSubManager()) {
+            LongVideoPipeline p = pipeline(new OpenAIWrapper(unet));
+            LongVideoPipeline.Options one = options(2.0, 9);
+            LongVideoPipeline.Options three = one.withSampling(one.sampling().withBatch(3));
+            NDArray start = m.randomNormal(new Shape(6).addAll(FRAME));
+            NDArray single = p.latents(m, 3, 8, start, one, null, null);
+            NDArray batched = p.latents(m, 3, 8, start, three, null, null);
+            float diff = batched.sub(single).abs().max().getFloat();
+            assertTrue(diff < 1e-4f, "batched vs one by one: " + diff);
+            assertTrue(batched.get("8:16").sub(batched.get("16:24")).abs().max().getFloat() > 1e-2f, "videos of a batch differ");
         }
     }
 

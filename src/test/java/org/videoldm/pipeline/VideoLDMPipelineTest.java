@@ -28,10 +28,10 @@ class VideoLDMPipelineTest {
             assertEquals(TinyCheckpoints.FRAMES, p.trainedFrames());
             Shape latent = p.latentShape(TinyCheckpoints.HEIGHT, TinyCheckpoints.WIDTH);
             assertEquals(new Shape(4, 8, 16), latent);
-            VideoLDMPipeline.Options o = new VideoLDMPipeline.Options("euler", 2, 7);
+            VideoLDMPipeline.Options o = new VideoLDMPipeline.Options("euler", 2, 7).withBatch(1);
             int[] calls = {0};
             NDArray three = p.sampleVideo(m, 3, 4, latent, o, step -> calls[0]++);
-            assertEquals(6, calls[0], "one callback per step and video");
+            assertEquals(6, calls[0], "one callback per step and network call");
             NDArray two = p.sampleVideo(m, 2, 4, latent, o, null);
             assertEquals(new Shape(12, 4, 8, 16), three.getShape());
             assertArrayEquals(two.toFloatArray(), three.get("0:8").toFloatArray(), 0f);
@@ -41,6 +41,38 @@ class VideoLDMPipelineTest {
             NDArray frames = p.sampleImageFrames(m, 2, 3, latent, o, null);
             assertEquals(new Shape(6, 4, 8, 16), frames.getShape());
         }
+    }
+
+    @Test
+    void batchedSamplingGivesEachVideoItsOwnNoise() {
+        TinyCheckpoints.write(dir);
+        try (NDManager m = NDManager.newBaseManager()) {
+            VideoLDMPipeline p = VideoLDMPipeline.load(dir, m).progress(Progress.Mode.QUIET);
+            Shape latent = p.latentShape(TinyCheckpoints.HEIGHT, TinyCheckpoints.WIDTH);
+            VideoLDMPipeline.Options o = new VideoLDMPipeline.Options("euler", 2, 3);
+            int[] calls = {0};
+            NDArray batched = p.sampleVideo(m, 3, 4, latent, o.withBatch(2), step -> calls[0]++);
+            assertEquals(4, calls[0], "two calls (2 + 1 videos) of two steps");
+            NDArray single = p.sampleVideo(m, 3, 4, latent, o.withBatch(1), null);
+            // the same videos up to float rounding of the batched convolutions
+            float diff = batched.sub(single).abs().max().getFloat();
+            assertTrue(diff < 1e-4f, "batched vs one by one: " + diff);
+            assertTrue(batched.get("0:4").sub(batched.get("4:8")).abs().max().getFloat() > 1e-2f, "videos of a batch differ");
+            NDArray frames = p.sampleImageFrames(m, 2, 3, latent, o.withBatch(2), null);
+            NDArray framesSingle = p.sampleImageFrames(m, 2, 3, latent, o.withBatch(1), null);
+            assertTrue(frames.sub(framesSingle).abs().max().getFloat() < 1e-4f);
+        }
+    }
+
+    @Test
+    void batchByMemory() {
+        Shape latent = new Shape(4, 16, 32);
+        long perVideo = 8L * 16 * 32 * 64 * SamplingBatch.BYTES_PER_UNIT;
+        assertEquals(1, SamplingBatch.choose(5, 8, latent, 64, 4 * perVideo + 1), "room for one");
+        assertEquals(3, SamplingBatch.choose(5, 8, latent, 64, 4 * 3 * perVideo), "room for three");
+        assertEquals(2, SamplingBatch.choose(2, 8, latent, 64, 1L << 50), "never more than asked");
+        assertEquals(SamplingBatch.MAX, SamplingBatch.choose(100, 8, latent, 64, 1L << 50));
+        assertEquals(1, SamplingBatch.choose(5, 8, latent, 64, 0), "at least one");
     }
 
     @Test
