@@ -12,16 +12,11 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # keeps one whole real drive, the later 30% of the others and 15% of the procedural clips out of training.
 data="${VIDEOLDM_TOY_DATA:-synthetic:2000+../shared/datasets/driving}"
 run() { echo "== ./videoldm train $*" >&2; ./videoldm train "$@" --data "$data"; }
+# Each stage's toy defaults are the shipped settings (steps, batch, learning rate): the notebooks in full mode train
+# exactly these runs, and resume them if this script made them first.
 stage() {
   case "$1" in
-    autoencoder)   run autoencoder --steps 4000 ;;
-    detector)      run detector --steps 3000 ;;
-    image-ldm)     run image-ldm --steps 12000 ;;
-    temporal)      run temporal --steps 4000 --batch 4 ;;
-    decoder)       run decoder --steps 1500 ;;
-    prediction)    run prediction --steps 3000 ;;
-    interpolation) run interpolation --steps 3000 ;;
-    upsampler)     run upsampler --steps 6000 --video-steps 2000 ;;
+    autoencoder|detector|image-ldm|temporal|decoder|prediction|interpolation|upsampler) run "$1" ;;
     *) echo "train-toy: unknown stage '$1'" >&2; exit 2 ;;
   esac
 }

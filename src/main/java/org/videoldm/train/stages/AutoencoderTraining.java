@@ -70,7 +70,7 @@ public final class AutoencoderTraining {
             boolean toy = scale == Scale.TOY;
             s.cropHeight = toy ? 32 : 0;
             s.cropWidth = toy ? 64 : 0;
-            s.steps(toy ? 1200 : 200_000).batch(toy ? 16 : 8).lr(toy ? 2e-4 : 4.5e-5).warmup(toy ? 50 : 1000).emaDecay(0);
+            s.steps(toy ? 4000 : 200_000).batch(toy ? 16 : 8).lr(toy ? 2e-4 : 4.5e-5).warmup(toy ? 50 : 1000).emaDecay(0);
             s.scaleSamples = mode.samples(toy ? 256 : 4096) * (mode == RunMode.SMOKE ? 4 : 1);
             s.validationFrames = mode.samples(toy ? 32 : 256) * (mode == RunMode.SMOKE ? 4 : 1);
             return s;

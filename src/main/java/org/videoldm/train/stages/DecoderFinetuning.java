@@ -90,7 +90,7 @@ public final class DecoderFinetuning {
         public static Settings defaults(Scale scale, RunMode mode) {
             Settings s = new Settings(scale, mode);
             boolean toy = scale == Scale.TOY;
-            s.steps(toy ? 300 : 50_000).batch(toy ? 2 : 4).lr(toy ? 1e-4 : 2e-5).warmup(toy ? 20 : 1000).emaDecay(0);
+            s.steps(toy ? 1500 : 50_000).batch(toy ? 2 : 4).lr(toy ? 1e-4 : 2e-5).warmup(toy ? 20 : 1000).emaDecay(0);
             s.discriminatorLr = s.lr;
             s.cropHeight = toy ? 32 : 0;
             s.cropWidth = toy ? 64 : 0;

@@ -61,7 +61,7 @@ public final class ImageLDMTraining {
         public static Settings defaults(Scale scale, RunMode mode) {
             Settings s = new Settings(scale, mode);
             boolean toy = scale == Scale.TOY;
-            s.steps(toy ? 2000 : 200_000).batch(toy ? 32 : 64).lr(toy ? 3e-4 : 1e-4).warmup(toy ? 100 : 5000).emaDecay(toy ? 0.999 : 0.9999);
+            s.steps(toy ? 12_000 : 200_000).batch(toy ? 32 : 64).lr(toy ? 3e-4 : 1e-4).warmup(toy ? 100 : 5000).emaDecay(toy ? 0.999 : 0.9999);
             s.previewSamples = mode.samples(16);
             s.previewSteps = mode == RunMode.SMOKE ? 2 : 25;
             return s;

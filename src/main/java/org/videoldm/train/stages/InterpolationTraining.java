@@ -52,7 +52,7 @@ public final class InterpolationTraining extends MaskedVideoTraining<Interpolati
 
         public static Settings defaults(Scale scale, RunMode mode) {
             Settings s = new Settings(scale, mode);
-            s.defaults(900);
+            s.defaults(3000);
             return s;
         }
 

@@ -53,7 +53,7 @@ public final class PredictionTraining extends MaskedVideoTraining<PredictionTrai
 
         public static Settings defaults(Scale scale, RunMode mode) {
             Settings s = new Settings(scale, mode);
-            s.defaults(900);
+            s.defaults(3000);
             return s;
         }
 

@@ -109,7 +109,7 @@ public final class TemporalAlignment {
         public static Settings defaults(Scale scale, RunMode mode) {
             Settings s = new Settings(scale, mode);
             boolean toy = scale == Scale.TOY;
-            s.steps(toy ? 600 : 100_000).batch(toy ? 2 : 8).lr(toy ? 5e-4 : 5e-5).warmup(toy ? 50 : 2000).emaDecay(toy ? 0.995 : 0.9999);
+            s.steps(toy ? 4000 : 100_000).batch(toy ? 4 : 8).lr(toy ? 5e-4 : 5e-5).warmup(toy ? 50 : 2000).emaDecay(toy ? 0.995 : 0.9999);
             s.previewVideos = mode.samples(3);
             s.previewSteps = mode == RunMode.SMOKE ? 2 : 25;
             return s;

@@ -109,8 +109,8 @@ public final class UpsamplerTraining {
         public static Settings defaults(Scale scale, RunMode mode) {
             Settings s = new Settings(scale, mode);
             boolean toy = scale == Scale.TOY;
-            s.steps(toy ? 1000 : 200_000).batch(toy ? 8 : 32).lr(toy ? 3e-4 : 5e-5).warmup(toy ? 50 : 2000).emaDecay(toy ? 0.995 : 0.9999);
-            s.videoSteps(toy ? 500 : 100_000).videoBatch(toy ? 2 : 8).videoLr(toy ? 5e-4 : 5e-5).videoWarmup(toy ? 50 : 2000);
+            s.steps(toy ? 6000 : 200_000).batch(toy ? 8 : 32).lr(toy ? 3e-4 : 5e-5).warmup(toy ? 50 : 2000).emaDecay(toy ? 0.995 : 0.9999);
+            s.videoSteps(toy ? 2000 : 100_000).videoBatch(toy ? 2 : 8).videoLr(toy ? 5e-4 : 5e-5).videoWarmup(toy ? 50 : 2000);
             s.previewVideos = mode.samples(2);
             s.previewSteps = mode == RunMode.SMOKE ? 2 : 25;
             return s;
