@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import org.videoldm.nn.Ops;
 
 /**
- * The paper's context guidance for prediction models (Sec. 3.1.1): classifier-free guidance in which the
+ * The paper's context guidance for prediction models (Sec. 3.2): classifier-free guidance in which the
  * unconditional branch is the same conditioning with the context frames dropped (masked latents and mask
  * all zero, i.e. S = 0), so the scale s >= 1 strengthens only the dependence on the given frames. Any other
  * conditioning (text, vector) is the same in both branches; the {@code uc} argument is not used.

@@ -7,7 +7,7 @@ import java.util.SplittableRandom;
 import org.videoldm.nn.Ops;
 
 /**
- * The prediction model's conditioning (paper Sec. 3.1.1): the first S frames of a T-frame window are given
+ * The prediction model's conditioning (paper Sec. 3.2): the first S frames of a T-frame window are given
  * as context ({@link FrameMask}), the rest are generated. In training S is drawn per video; here uniformly
  * from {0, 1, 2} unless other probabilities are given (the paper trains on 0, 1 and 2 context frames and
  * does not need a particular mix: S = 0 doubles as the unconditional branch for context guidance).

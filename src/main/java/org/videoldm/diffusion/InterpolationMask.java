@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * The temporal interpolation model's conditioning (paper Sec. 3.1.1, T -> 4T): keyframes at every
+ * The temporal interpolation model's conditioning (paper Sec. 3.3, T -> 4T): keyframes at every
  * {@code stride}-th position of the window are given ({@link FrameMask}), the frames between them are
  * generated. With stride 4 the model fills 3 frames between each pair of keyframes.
  */

@@ -6,7 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import org.videoldm.util.Seeds;
 
 /**
- * Temporal interpolation of a whole keyframe video with a T -> 4T model (paper Sec. 3.1.1): the model fills the
+ * Temporal interpolation of a whole keyframe video with a T -> 4T model (paper Sec. 3.3): the model fills the
  * {@code stride - 1} frames between neighbouring keyframes, K keyframes per window ({@link InterpolationMask}).
  * Windows overlap by one keyframe, so every gap is filled once; the last window is moved back to end on the
  * last keyframe. The keyframes themselves are copied into the result unchanged.

@@ -9,7 +9,7 @@ import org.videoldm.nn.Ops;
 import org.videoldm.util.Seeds;
 
 /**
- * Long videos from a prediction model (paper Sec. 3.1.1): sample a T-frame window, take its last S frames as the
+ * Long videos from a prediction model (paper Sec. 3.2): sample a T-frame window, take its last S frames as the
  * context of the next window ({@link ContextMask}), and repeat until N frames exist. The first window is conditioned
  * on given context frames, or on none (S = 0) when there are none. Window w draws its noise from a seed derived
  * from the caller's seed and w, so a seed fixes the whole video.

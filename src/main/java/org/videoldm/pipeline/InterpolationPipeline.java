@@ -22,7 +22,7 @@ import org.videoldm.util.Progress;
 import org.videoldm.util.Seeds;
 
 /**
- * Temporal interpolation T -> 4T (paper Sec. 3.1.2): a video's frames become the keyframes of a video at four times
+ * Temporal interpolation T -> 4T (paper Sec. 3.3): a video's frames become the keyframes of a video at four times
  * the frame rate, the model filling the three frames between each pair, K keyframes per window, windows overlapping
  * by one keyframe ({@link KeyframeInterpolation}); the keyframes are kept unchanged. Works on scaled latents; video
  * i uses a seed derived from (seed, i).

@@ -25,7 +25,7 @@ import org.videoldm.util.Progress;
 import org.videoldm.util.Seeds;
 
 /**
- * Long videos from the paper's prediction model (Sec. 3.1.1): the first T-frame window is generated from nothing
+ * Long videos from the paper's prediction model (Sec. 3.2): the first T-frame window is generated from nothing
  * (S = 0) or continues given context frames; every further window is conditioned on the last S frames so far
  * (S = 2 by default) with context guidance ({@link ContextGuider}: classifier-free guidance against the same model
  * with the context dropped), until N frames exist. Video i uses a seed derived from (seed, i) and window w of it a

@@ -36,7 +36,7 @@ import org.videoldm.train.TrainingStage;
 import org.videoldm.util.Progress;
 
 /**
- * Temporal decoder fine-tuning (paper Sec. 3.2): the image autoencoder's decoder becomes a {@link VideoDecoder}
+ * Temporal decoder fine-tuning (paper Sec. 3.1.1): the image autoencoder's decoder becomes a {@link VideoDecoder}
  * (temporal 3D residual layers and an output time-mixing convolution, started as the image decoder), the encoder
  * stays frozen, and the decoder learns to reconstruct whole clips from their per-frame latents against a 3D
  * patch discriminator ({@link Discriminator3D}, hinge loss) that judges clips, not frames, so flicker is penalised.

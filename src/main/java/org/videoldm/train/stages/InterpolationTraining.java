@@ -31,7 +31,7 @@ import org.videoldm.train.Scale;
 import org.videoldm.util.Progress;
 
 /**
- * The paper's temporal interpolation model (Sec. 3.1.2, T -> 4T): windows of (K - 1) 4 + 1 frames whose every 4th
+ * The paper's temporal interpolation model (Sec. 3.3, T -> 4T): windows of (K - 1) 4 + 1 frames whose every 4th
  * frame is given; the model fills the three frames between each pair of keyframes. It sees clips at 4 times the base
  * model's frame rate, so its keyframes are spaced like the base model's frames; videos recorded below that rate are
  * left out (their clips would repeat frames). When no video reaches it (the procedural set is rendered at 10 fps), the

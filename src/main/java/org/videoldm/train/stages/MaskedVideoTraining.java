@@ -36,7 +36,7 @@ import org.videoldm.train.Trainer;
 import org.videoldm.train.TrainingListener;
 
 /**
- * The paper's mask-conditioned video models (Sec. 3.1.1 prediction, 3.1.2 interpolation), built from the trained
+ * The paper's mask-conditioned video models (Sec. 3.2 prediction, 3.3 interpolation), built from the trained
  * video LDM (or, without one, the image LDM with fresh temporal layers): the input convolution is widened with zero
  * weights for C masked latents and one mask channel ({@link UNetSurgery#widenInput}), so training starts exactly
  * from the parent's output. Trained: the temporal layers and the input convolution {@code input_blocks.0.0}, which

@@ -26,7 +26,7 @@ import org.videoldm.train.Scale;
 import org.videoldm.util.Progress;
 
 /**
- * The paper's prediction model (Sec. 3.1.1): a video LDM that continues a video from its first S frames. Trained on
+ * The paper's prediction model (Sec. 3.2): a video LDM that continues a video from its first S frames. Trained on
  * the base model's latent clips (the same cache as temporal alignment) with S drawn per clip from {0, 1, 2}
  * (uniformly unless other weights are given): S = 0 keeps it an unconditional video model and is the unconditional
  * branch of context guidance. Long videos are rolled out with {@link LongVideoPipeline}. Exports
