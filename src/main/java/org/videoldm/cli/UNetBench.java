@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "unet", mixinStandardHelpOptions = true,
         description = "Time forward and forward+backward of the UNet (default: model_channels 64, channel_mult [1,2,2], attention at the two "
-                + "lower resolutions, 32 channels per head, context_dim 64, batch 8 of 4x16x32 latents). --video: the VideoUNet with 8 frames = 1 video.")
+                + "lower resolutions, 32 channels per head, context_dim 64, batch 8 of 4x16x32 latents). --video: the VideoUNet with 8 frames = 1 video, "
+                + "a 64-wide vector input and merge_factor 0.5. Times are also given as multiples of a 2048^3 matmul in the same process.")
 public final class UNetBench implements Callable<Integer> {
     @Option(names = "--video", description = "Benchmark the VideoUNet (SVD-style temporal layers); the batch is videos of --frames frames.")
     boolean video;
@@ -64,9 +65,15 @@ public final class UNetBench implements Callable<Integer> {
             + "temporal for --video, as in temporal alignment).")
     String trainable;
 
+    /** The reference's benchmark network: its UNetModel defaults (conv proj_in/proj_out) at notebook size. */
     static final String DEFAULT_UNET = """
             {"in_channels": 4, "model_channels": 64, "out_channels": 4, "num_res_blocks": 2, "attention_resolutions": [2, 4],
-             "channel_mult": [1, 2, 2], "num_head_channels": 32, "context_dim": 64, "use_linear_in_transformer": true}""";
+             "channel_mult": [1, 2, 2], "num_head_channels": 32, "context_dim": 64}""";
+
+    /** The video counterpart: the same UNet with a vector input (num_classes "sequential", as SVD) and VideoUNet's merge_factor default. */
+    static final String DEFAULT_VIDEO_EXTRA = """
+            {"num_classes": "sequential", "adm_in_channels": 64}""";
+    static final double DEFAULT_MERGE_FACTOR = 0.5;
 
     @Override
     public Integer call() throws IOException {
@@ -81,7 +88,16 @@ public final class UNetBench implements Callable<Integer> {
             Engine.getInstance().setRandomSeed(0);
             UNetModel net;
             if (video) {
-                VideoUNetConfig vc = config == null ? VideoUNetConfig.svd(UNetConfig.fromJson(kwargs)) : VideoUNetConfig.fromJson(kwargs);
+                VideoUNetConfig vc;
+                if (config == null) {
+                    for (var e : JsonParser.parseString(DEFAULT_VIDEO_EXTRA).getAsJsonObject().entrySet()) {
+                        kwargs.add(e.getKey(), e.getValue());
+                    }
+                    VideoUNetConfig svd = VideoUNetConfig.svd(UNetConfig.fromJson(kwargs));
+                    vc = svd.withMerge(svd.merge_strategy(), DEFAULT_MERGE_FACTOR);
+                } else {
+                    vc = VideoUNetConfig.fromJson(kwargs);
+                }
                 net = new VideoUNet(manager, vc);
             } else {
                 net = new UNetModel(manager, UNetConfig.fromJson(kwargs));
@@ -108,9 +124,8 @@ public final class UNetBench implements Callable<Integer> {
             double fwdFlops = flops[0] + flops[1] + flops[2];
             System.out.printf(Locale.ROOT, "forward FLOPs: %.2f GFLOP (conv %.2f, linear %.2f, attention %.2f); forward+backward counted as 3x%n",
                     fwdFlops / 1e9, flops[0] / 1e9, flops[1] / 1e9, flops[2] / 1e9);
-            double matmul = matmulGflops(manager);
-            System.out.printf(Locale.ROOT, "machine: fp32 matmul 1024x1024 %.1f GFLOP/s (best of 15; %s threads)%n", matmul,
-                    System.getProperty("ai.djl.pytorch.num_threads", "default"));
+            Anchor anchor = Anchor.measure(manager);
+            System.out.println(anchor.describe());
 
             ProcessMemory.resetPeak();
             double[] fwd = time(manager, net, in, false);
@@ -118,8 +133,8 @@ public final class UNetBench implements Callable<Integer> {
             ProcessMemory.resetPeak();
             double[] both = time(manager, net, in, true);
             long peakBoth = ProcessMemory.peakResidentMb();
-            print("forward", fwd, fwdFlops, matmul);
-            print("forward+backward", both, 3 * fwdFlops, matmul);
+            anchor.print("forward", fwd, fwdFlops);
+            anchor.print("forward+backward", both, 3 * fwdFlops);
             System.out.printf(Locale.ROOT, "peak resident memory (VmHWM): forward %,d MB, forward+backward %,d MB%n", peakFwd, peakBoth);
             return 0;
         }
@@ -153,10 +168,12 @@ public final class UNetBench implements Callable<Integer> {
         }
     }
 
-    /** Median and min milliseconds per step; each step's arrays live in a sub-manager closed after it. */
+    /** Median and min milliseconds per step and minor page faults per step; each step's arrays live in a sub-manager closed after it. */
     private double[] time(NDManager m, UNetModel net, Inputs in, boolean backward) {
         double[] ms = new double[iterations];
+        long faults = 0;
         for (int i = -warmup; i < iterations; i++) {
+            long f0 = ProcessMemory.minorFaults();
             long t0 = System.nanoTime();
             try (NDManager step = m.newSubManager()) {
                 attachAll(step, in);
@@ -170,10 +187,11 @@ public final class UNetBench implements Callable<Integer> {
             }
             if (i >= 0) {
                 ms[i] = (System.nanoTime() - t0) / 1e6;
+                faults += ProcessMemory.minorFaults() - f0;
             }
         }
         Arrays.sort(ms);
-        return new double[] {ms[ms.length / 2], ms[0]};
+        return new double[] {ms[ms.length / 2], ms[0], faults / (double) iterations};
     }
 
     /** Lends the inputs to the step's manager, so everything computed from them is freed with it; they return when it closes. */
@@ -189,29 +207,4 @@ public final class UNetBench implements Callable<Integer> {
         return net.trainableParameters().values().stream().mapToLong(NDArray::size).sum();
     }
 
-    private static void print(String what, double[] ms, double flops, double matmul) {
-        double gflops = flops / (ms[0] / 1e3) / 1e9;
-        System.out.printf(Locale.ROOT, "%-17s median %9.1f ms (min %.1f) -> %6.1f GFLOP/s (%.0f%% of matmul)%n", what + ":", ms[0], ms[1], gflops,
-                100 * gflops / matmul);
-    }
-
-    private static double matmulGflops(NDManager m) {
-        try (NDManager s = m.newSubManager()) {
-            NDArray a = s.randomNormal(new Shape(1024, 1024));
-            NDArray b = s.randomNormal(new Shape(1024, 1024));
-            double[] ms = new double[15];
-            for (int i = -3; i < ms.length; i++) {
-                long t0 = System.nanoTime();
-                try (NDArray c = a.matMul(b)) {
-                    c.getFloat(0, 0);
-                }
-                if (i >= 0) {
-                    ms[i] = (System.nanoTime() - t0) / 1e6;
-                }
-            }
-            Arrays.sort(ms);
-            // The best run: the machine's capability, less disturbed by other work than the median.
-            return 2.0 * 1024 * 1024 * 1024 / (ms[0] / 1e3) / 1e9;
-        }
-    }
 }
