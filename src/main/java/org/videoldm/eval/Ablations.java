@@ -358,11 +358,18 @@ public final class Ablations implements AutoCloseable {
         return interval(value, draws);
     }
 
-    /** The cut rate with a percentile interval over videos resampled with replacement. */
     private Estimate cutRate(List<List<RgbFrame>> videos) {
+        return cutRate(videos, s.bootstrap(), s.sampling().seed());
+    }
+
+    /**
+     * The cut rate of {@code videos} with a percentile 95% interval over {@code resamples} resamples of whole videos
+     * (a video's frame pairs are not independent, so videos, not pairs, are drawn with replacement).
+     */
+    public static Estimate cutRate(List<List<RgbFrame>> videos, int resamples, long seed) {
         double value = CutRate.of(videos).rate();
-        SplittableRandom rng = new SplittableRandom(Seeds.derive(s.sampling().seed(), 0xC07, videos.size()));
-        double[] draws = new double[s.bootstrap()];
+        SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, 0xC07, videos.size()));
+        double[] draws = new double[resamples];
         for (int k = 0; k < draws.length; k++) {
             List<List<RgbFrame>> pick = new ArrayList<>();
             for (int i = 0; i < videos.size(); i++) {
