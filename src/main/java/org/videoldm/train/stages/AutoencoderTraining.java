@@ -201,7 +201,9 @@ public final class AutoencoderTraining {
                     ModelCard.Machine.current(), finalLoss, metrics,
                     List.of(String.format(Locale.ROOT, "Latents are multiplied by the scale factor %.5f (1 / std over %d training frames) before diffusion.",
                             stats.scaleFactor(), stats.frames()),
-                            "Validation figures: frames of the held-out video(s), decoded from the posterior mode."));
+                            String.format(Locale.ROOT, "Validation figures: %d frames spread over the held-out clips, decoded from the posterior mode%s.",
+                                    s.validationFrames, groups.size() > 1 ? "; per source, another " + s.validationFrames + " frames of that source's held-out clips"
+                                            + " (different frames, so the overall figure need not lie between them)" : "")));
             SavedNetwork.Meta meta = SavedNetwork.meta().scaleFactor(stats.scaleFactor()).frameSize(s.scale.height(), s.scale.width());
             Path file = StageRuns.export(s, CheckpointFolder.AUTOENCODER, ae, meta, card);
             return new StageResult(STAGE, file, s.outOrDefault().resolve(CheckpointFolder.AUTOENCODER + ".md"), s.runDirOrDefault(), csv, s.steps,
