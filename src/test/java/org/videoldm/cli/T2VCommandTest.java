@@ -54,10 +54,10 @@ class T2VCommandTest {
             JsonObject kw = f.kwargs();
             UNetConfig expected = UNetConfig.fromJson(kw.getAsJsonObject("unet"));
             UNetConfig got = UNetConfig.fromJson(SavedNetwork.load(folder.resolve("image_ldm.safetensors"), m).config());
-            JsonObject want = expected.toJson();
+            JsonObject wantUnet = expected.toJson();
             // the reference's default middle depth is the last level's; inference names it
-            want.addProperty("transformer_depth_middle", expected.transformer_depth()[expected.transformer_depth().length - 1]);
-            assertEquals(want, got.toJson(), "UNet config");
+            wantUnet.addProperty("transformer_depth_middle", expected.transformer_depth()[expected.transformer_depth().length - 1]);
+            assertEquals(wantUnet, got.toJson(), "UNet config");
             JsonObject ae = SavedNetwork.load(folder.resolve("autoencoder.safetensors"), m).config();
             assertEquals(kw.getAsJsonObject("first_stage").get("embed_dim"), ae.get("embed_dim"));
             DDConfig dd = DDConfig.fromJson(ae.getAsJsonObject("ddconfig"));
@@ -68,7 +68,11 @@ class T2VCommandTest {
             assertEquals(want.z_channels(), dd.z_channels());
             CLIPTextConfig text = CLIPTextConfig.fromJson(SavedNetwork.load(folder.resolve("text_encoder.safetensors"), m).config());
             CLIPTextConfig wantText = CLIPTextConfig.fromJson(kw.getAsJsonObject("text_encoder"));
-            assertEquals(wantText.toJson(), text.toJson().deepCopy(), "text encoder config");
+            JsonObject a = wantText.toJson();
+            JsonObject b = text.toJson();
+            a.remove("projection_dim"); // the text model has no projection: its width is not in the weights
+            b.remove("projection_dim");
+            assertEquals(a, b, "text encoder config");
             for (String name : new String[] {"autoencoder", "image_ldm", "video_ldm", "text_encoder"}) {
                 assertTrue(Files.isRegularFile(folder.resolve(name + ".md")), name + " card");
             }
