@@ -122,6 +122,38 @@ class T2VCommandTest {
     }
 
     @Test
+    void trainTemporalWithCaptionsTrainsTheFolderAndSamples() {
+        Path t2v = dir.resolve("t2v-train");
+        String[] init = GenerateCommandTest.run("t2v", "init", "--sd-checkpoint", FIXTURE.resolve("model.safetensors").toString(), "--tokenizer",
+                TestPaths.conformance().resolve("clip_tokenizer").toString(), "--out", t2v.toString(), "--num-head-channels", "16",
+                "--text-heads", "4", "--size", "16x16");
+        assertEquals("0", init[0], init[2]);
+        Path videos = org.videoldm.data.DataSources.synthetic(dir.resolve("videos"), new org.videoldm.data.DataSources.Synthetic(4, 16, 64, 128, 1));
+        String[] common = {"train", "temporal", "--data", videos.toString(), "--out", t2v.toString(), "--run-dir", dir.resolve("run").toString(),
+            "--scale", "toy", "--mode", "smoke", "--steps", "1", "--batch", "2", "--float32"};
+        String[] unconditional = GenerateCommandTest.run(common);
+        assertEquals("2", unconditional[0]);
+        assertTrue(unconditional[2].contains("train it with --captions"), unconditional[2]);
+
+        String[] r = GenerateCommandTest.run(java.util.stream.Stream.concat(java.util.Arrays.stream(common), java.util.stream.Stream.of("--captions",
+                "--no-resume")).toArray(String[]::new));
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("temporal: 1 steps"), r[1]);
+        try (NDManager m = NDManager.newBaseManager()) {
+            SavedNetwork v = SavedNetwork.load(t2v.resolve("video_ldm.safetensors"), m);
+            assertTrue(org.videoldm.pipeline.Denoisers.isDiscrete(v.denoiser()), "SD's denoiser kept: " + v.denoiser());
+            assertTrue(v.conditioning().has("crossattn"));
+            assertTrue(v.card().toString().contains("Text-conditioned") && v.card().toString().matches(".*captions: [1-9]\\d* of \\d+ clips.*"),
+                    v.card().toString());
+            List<List<RgbFrame>> video = TextToVideoPipeline.load(t2v, m).generate(m, List.of("a car driving at night in the rain"), "", 2, 16, 32,
+                    new TextToVideoPipeline.Options("euler", 2, 5.0, 0, false));
+            assertEquals(2, video.get(0).size());
+            assertEquals(32, video.get(0).get(0).width());
+        }
+        assertTrue(Files.isRegularFile(dir.resolve("run").resolve("samples.png")), "preview sampled with prompts");
+    }
+
+    @Test
     void refusesPickledCheckpointsInOneLine() throws Exception {
         Path ckpt = dir.resolve("model.ckpt");
         Files.write(ckpt, new byte[] {'P', 'K', 3, 4, 0, 0, 0, 0, 0, 0});
