@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
             BenchCommand.class,
             DecodeCommand.class,
             TrainCommand.class,
+            T2VCommand.class,
             GenerateCommand.class,
             UpsampleCommand.class,
         })

@@ -17,6 +17,36 @@ public interface ClipSource {
         return clip(index, 0L);
     }
 
+    /** The clip's caption, or null (sources without captions, and unconditional stages, never ask). */
+    default String caption(int index) {
+        return null;
+    }
+
+    /** {@code source} with the captions of {@code captions} by clip id. */
+    static ClipSource captioned(ClipSource source, ClipCaptions captions) {
+        return new ClipSource() {
+            @Override
+            public int size() {
+                return source.size();
+            }
+
+            @Override
+            public String clipId(int index) {
+                return source.clipId(index);
+            }
+
+            @Override
+            public Clip clip(int index, long augmentSeed) {
+                return source.clip(index, augmentSeed);
+            }
+
+            @Override
+            public String caption(int index) {
+                return captions.caption(source.clipId(index));
+            }
+        };
+    }
+
     /** The clips whose ids pass {@code keep}, in order (e.g. one data source's: ids start with its folder's name). */
     static ClipSource filtered(ClipSource source, java.util.function.Predicate<String> keep) {
         int[] kept = java.util.stream.IntStream.range(0, source.size()).filter(i -> keep.test(source.clipId(i))).toArray();

@@ -25,6 +25,8 @@ import org.videoldm.util.Progress;
 public final class SyntheticDriving implements ClipSource {
     /** Frame rate the scene speeds are meant for (0.8-2.6 m per frame: 30-95 km/h). */
     public static final double FPS = 10;
+    /** How a procedural folder's manifest names its generator. */
+    static final String GENERATOR = "videoldm procedural driving scenes";
 
     private final int count;
     private final int frames;
@@ -44,7 +46,42 @@ public final class SyntheticDriving implements ClipSource {
     }
 
     public DrivingScene scene(int index) {
-        return DrivingScene.random(BatchLoader.mix(seed, 0, index));
+        return DrivingScene.random(sceneSeed(index));
+    }
+
+    /** The seed clip {@code index}'s scene (and its caption) is drawn from. */
+    public long sceneSeed(int index) {
+        return BatchLoader.mix(seed, 0, index);
+    }
+
+    /** The caption of clip {@code index}, written from its scene ({@link DrivingSceneCaption}). */
+    public String caption(int index) {
+        return DrivingSceneCaption.of(scene(index), sceneSeed(index));
+    }
+
+    /** The generator a folder was written by (its {@code manifest.json}), or null when the folder is not a procedural one. */
+    public static SyntheticDriving fromManifest(Path dir) {
+        Path manifest = dir.resolve("manifest.json");
+        if (!Files.isRegularFile(manifest)) {
+            return null;
+        }
+        try {
+            JsonObject m = com.google.gson.JsonParser.parseString(Files.readString(manifest)).getAsJsonObject();
+            if (!m.has("generator") || !m.get("generator").getAsString().startsWith(GENERATOR)) {
+                return null;
+            }
+            return new SyntheticDriving(m.get("clips").getAsInt(), m.get("frames").getAsInt(), m.get("height").getAsInt(), m.get("width").getAsInt(),
+                    m.get("seed").getAsLong());
+        } catch (IOException e) {
+            throw new UncheckedIOException(manifest + ": cannot read: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(manifest + ": not a readable procedural manifest: " + e.getMessage(), e);
+        }
+    }
+
+    /** Clip index of a procedural clip's file name ({@code clip_00012.mp4} or the folder {@code clip_00012}), or -1. */
+    public static int clipIndex(String fileName) {
+        return fileName.matches("clip_\\d{5}(\\.mp4)?") ? Integer.parseInt(fileName.substring(5, 10)) : -1;
     }
 
     @Override
@@ -129,7 +166,7 @@ public final class SyntheticDriving implements ClipSource {
 
     private void writeManifest(Path dir, Format format) {
         JsonObject m = new JsonObject();
-        m.addProperty("generator", "videoldm procedural driving scenes v1");
+        m.addProperty("generator", GENERATOR + " v1");
         m.addProperty("seed", seed);
         m.addProperty("clips", count);
         m.addProperty("frames", frames);

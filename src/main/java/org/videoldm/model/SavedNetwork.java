@@ -17,6 +17,9 @@ import org.videoldm.io.SafetensorsWriter;
 import org.videoldm.io.StateDict;
 import org.videoldm.model.autoencoder.AutoencoderKL;
 import org.videoldm.model.autoencoder.DDConfig;
+import org.videoldm.model.clip.CLIPTextConfig;
+import org.videoldm.model.clip.CLIPTextModel;
+import org.videoldm.model.clip.FrozenCLIPEmbedder;
 import org.videoldm.nn.Module;
 
 /**
@@ -25,8 +28,8 @@ import org.videoldm.nn.Module;
  * autoencoder), so the weights also load into the reference, and whose metadata says how to rebuild and use it:
  *
  * <ul>
- *   <li>{@code videoldm.kind}: {@code UNetModel}, {@code VideoUNet}, {@code AutoencoderKL}, {@code VideoDecoder} or
- *       {@code Discriminator3D};
+ *   <li>{@code videoldm.kind}: {@code UNetModel}, {@code VideoUNet}, {@code AutoencoderKL}, {@code VideoDecoder},
+ *       {@code Discriminator3D} or {@code CLIPTextModel} (a text encoder, under SD 1.x's {@code cond_stage_model.transformer.});
  *   <li>{@code videoldm.config}: the reference's constructor kwargs as JSON ({@code videoldm.decoder_config} too for an
  *       autoencoder with a temporal decoder);
  *   <li>optional {@code videoldm.denoiser} (e.g. {@code {"scaling":"edm","sigma_data":0.5}}), {@code videoldm.scale_factor}
@@ -139,9 +142,11 @@ public final class SavedNetwork {
             return "Discriminator3D";
         } else if (module instanceof org.videoldm.model.detector.ToyVideoNet) {
             return "ToyVideoNet";
+        } else if (module instanceof CLIPTextModel) {
+            return "CLIPTextModel";
         }
         throw new IllegalArgumentException("saved network: cannot describe a " + module.getClass().getSimpleName()
-                + " (UNetModel, VideoUNet, AutoencoderKL, VideoDecoder, Discriminator3D)");
+                + " (UNetModel, VideoUNet, AutoencoderKL, VideoDecoder, Discriminator3D, CLIPTextModel)");
     }
 
     /** Where the kind's weights sit in a full reference checkpoint. */
@@ -152,6 +157,7 @@ public final class SavedNetwork {
             case "VideoDecoder" -> VideoDecoder.CHECKPOINT_PREFIX;
             case "Discriminator3D" -> DISCRIMINATOR_PREFIX;
             case "ToyVideoNet" -> "";
+            case "CLIPTextModel" -> FrozenCLIPEmbedder.SD_PREFIX;
             default -> throw new IllegalArgumentException("saved network: unknown kind '" + kind + "'");
         };
     }
@@ -197,6 +203,8 @@ public final class SavedNetwork {
         } else if (module instanceof VideoDecoder vd) {
             return vd.videoConfig().toJson();
         } else if (module instanceof org.videoldm.model.detector.ToyVideoNet t) {
+            return t.config().toJson();
+        } else if (module instanceof CLIPTextModel t) {
             return t.config().toJson();
         }
         return ((Discriminator3D) module).config().toJson();
@@ -252,6 +260,8 @@ public final class SavedNetwork {
                 return new Discriminator3D(m, Discriminator3D.Config.fromJson(config));
             case "ToyVideoNet":
                 return new org.videoldm.model.detector.ToyVideoNet(m, org.videoldm.model.detector.ToyVideoNet.Config.fromJson(config));
+            case "CLIPTextModel":
+                return new CLIPTextModel(m, CLIPTextConfig.fromJson(config));
             default:
                 throw new IllegalArgumentException("unknown kind '" + kind + "'");
         }

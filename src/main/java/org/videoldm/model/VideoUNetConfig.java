@@ -59,6 +59,15 @@ public record VideoUNetConfig(
                  "use_spatial_context": true, "merge_strategy": "learned_with_images", "video_kernel_size": [3, 1, 1]}""").getAsJsonObject());
     }
 
+    /**
+     * Video LDM's temporal layers over an image UNet: a learned per-layer alpha (logit 0, alpha 0.5;
+     * {@code learned_with_images}, so frames marked as images skip the temporal path), [3, 1, 1] temporal convolutions,
+     * an extra feed-forward before temporal attention, temporal attention without context.
+     */
+    public static VideoUNetConfig videoLDM(UNetConfig unet) {
+        return new VideoUNetConfig(unet, null, true, false, "learned_with_images", 0.0, new long[] {3, 1, 1}, false, 10000, false);
+    }
+
     public VideoUNetConfig withMerge(String strategy, double factor) {
         return new VideoUNetConfig(unet, time_context_dim, extra_ff_mix_layer, use_spatial_context, strategy, factor, video_kernel_size,
                 disable_temporal_crossattention, max_ddpm_temb_period, time_downup);

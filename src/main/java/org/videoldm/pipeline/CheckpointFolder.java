@@ -19,6 +19,10 @@ public final class CheckpointFolder {
     public static final String INTERPOLATION = "interpolation";
     public static final String UPSAMPLER_IMAGE = "upsampler_image";
     public static final String UPSAMPLER_VIDEO = "upsampler_video";
+    /** The text encoder of text-conditioned models (CLIP, SD 1.x's), with its tokenizer's files in {@link #TOKENIZER_DIR}. */
+    public static final String TEXT_ENCODER = "text_encoder";
+    /** Folder of the text encoder's tokenizer (vocab.json + merges.txt, or tokenizer.json). */
+    public static final String TOKENIZER_DIR = "tokenizer";
     /** The feature network of FVD-toy and FID-toy. */
     public static final String FVD_TOY = "fvd_toy";
 
@@ -26,16 +30,17 @@ public final class CheckpointFolder {
     public static final String SHIPPED_TOY = "checkpoints/toy";
 
     /** How each network is made, for error messages. */
-    private static final Map<String, String> HOW = Map.of(
-            AUTOENCODER, "./videoldm train autoencoder",
-            IMAGE_LDM, "./videoldm train image-ldm",
-            VIDEO_LDM, "./videoldm train temporal",
-            VIDEO_DECODER, "./videoldm train decoder",
-            PREDICTION, "./videoldm train prediction",
-            INTERPOLATION, "./videoldm train interpolation",
-            UPSAMPLER_IMAGE, "./videoldm train upsampler",
-            UPSAMPLER_VIDEO, "./videoldm train upsampler",
-            FVD_TOY, "./videoldm train detector");
+    private static final Map<String, String> HOW = Map.ofEntries(
+            Map.entry(TEXT_ENCODER, "./videoldm t2v init --sd-checkpoint FILE"),
+            Map.entry(AUTOENCODER, "./videoldm train autoencoder"),
+            Map.entry(IMAGE_LDM, "./videoldm train image-ldm"),
+            Map.entry(VIDEO_LDM, "./videoldm train temporal"),
+            Map.entry(VIDEO_DECODER, "./videoldm train decoder"),
+            Map.entry(PREDICTION, "./videoldm train prediction"),
+            Map.entry(INTERPOLATION, "./videoldm train interpolation"),
+            Map.entry(UPSAMPLER_IMAGE, "./videoldm train upsampler"),
+            Map.entry(UPSAMPLER_VIDEO, "./videoldm train upsampler"),
+            Map.entry(FVD_TOY, "./videoldm train detector"));
 
     private final Path dir;
 

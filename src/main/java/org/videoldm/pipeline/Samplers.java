@@ -28,7 +28,11 @@ public final class Samplers {
     }
 
     public static DiffusionSampler create(String name, int steps, Guider guider) {
-        Discretization d = edmSchedule();
+        return create(name, steps, guider, edmSchedule());
+    }
+
+    /** A sampler by name on another schedule (Stable Diffusion's DDPM sigmas for its discrete denoiser). */
+    public static DiffusionSampler create(String name, int steps, Guider guider, Discretization d) {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "euler" -> new EulerEDMSampler(d, steps, guider);
             case "heun" -> new HeunEDMSampler(d, steps, guider);

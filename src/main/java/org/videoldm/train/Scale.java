@@ -175,7 +175,7 @@ public enum Scale {
      * path), [3, 1, 1] temporal convolutions, temporal attention without context.
      */
     public VideoUNetConfig videoUNet(UNetConfig image) {
-        return new VideoUNetConfig(image, null, true, false, "learned_with_images", 0.0, new long[] {3, 1, 1}, false, 10000, false);
+        return VideoUNetConfig.videoLDM(image);
     }
 
     public VideoUNetConfig videoUNet() {

@@ -43,6 +43,31 @@ public record CLIPTextConfig(
         return c;
     }
 
+    /** The kwargs, as {@link #fromJson} reads them. */
+    public JsonObject toJson() {
+        JsonObject o = new JsonObject();
+        o.addProperty("vocab_size", vocab_size);
+        o.addProperty("hidden_size", hidden_size);
+        o.addProperty("intermediate_size", intermediate_size);
+        o.addProperty("projection_dim", projection_dim);
+        o.addProperty("num_hidden_layers", num_hidden_layers);
+        o.addProperty("num_attention_heads", num_attention_heads);
+        o.addProperty("max_position_embeddings", max_position_embeddings);
+        o.addProperty("hidden_act", hidden_act);
+        o.addProperty("layer_norm_eps", layer_norm_eps);
+        o.addProperty("pad_token_id", pad_token_id);
+        o.addProperty("bos_token_id", bos_token_id);
+        o.addProperty("eos_token_id", eos_token_id);
+        return o;
+    }
+
+    /** The same config with another head count (heads do not show in the weights' shapes). */
+    public CLIPTextConfig withHeads(int heads) {
+        JsonObject o = toJson();
+        o.addProperty("num_attention_heads", heads);
+        return fromJson(o);
+    }
+
     /** openai/clip-vit-large-patch14's text tower, the Stable Diffusion 1.x text encoder. */
     public static CLIPTextConfig sd15() {
         return new CLIPTextConfig(49408, 768, 3072, 768, 12, 12, 77, "quick_gelu", 1e-5, 1, 49406, 49407);

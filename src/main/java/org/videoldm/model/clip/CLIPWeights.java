@@ -62,12 +62,25 @@ public final class CLIPWeights {
 
     /** The text config of released CLIP weights (transformers names): sizes from shapes, heads = width / 64 as in every OpenAI model. */
     public static CLIPTextConfig inferText(Map<String, NDArray> t) {
-        Shape tok = need(t, "text_model.embeddings.token_embedding.weight");
+        Map<String, Shape> shapes = new LinkedHashMap<>();
+        t.forEach((k, v) -> shapes.put(k, v.getShape()));
+        return inferTextFromShapes(shapes);
+    }
+
+    /**
+     * {@link #inferText} from the tensors' shapes alone (a checkpoint's header): width, layers, MLP width, positions,
+     * vocabulary (end-of-text its last id, start-of-text the one before, as in CLIP's vocabularies) and projection.
+     */
+    public static CLIPTextConfig inferTextFromShapes(Map<String, Shape> t) {
+        Shape tok = needShape(t, "text_model.embeddings.token_embedding.weight");
         int width = (int) tok.get(1);
-        int layers = countLayers(t, "text_model.encoder.layers.");
-        int mlp = (int) need(t, "text_model.encoder.layers.0.mlp.fc1.weight").get(0);
-        int positions = (int) need(t, "text_model.embeddings.position_embedding.weight").get(0);
-        int proj = t.containsKey("text_projection.weight") ? (int) t.get("text_projection.weight").getShape().get(0) : width;
+        int layers = 0;
+        while (t.containsKey("text_model.encoder.layers." + layers + ".layer_norm1.weight")) {
+            layers++;
+        }
+        int mlp = (int) needShape(t, "text_model.encoder.layers.0.mlp.fc1.weight").get(0);
+        int positions = (int) needShape(t, "text_model.embeddings.position_embedding.weight").get(0);
+        int proj = t.containsKey("text_projection.weight") ? (int) t.get("text_projection.weight").get(0) : width;
         int vocab = (int) tok.get(0);
         return new CLIPTextConfig(vocab, width, mlp, proj, layers, Math.max(1, width / 64), positions, "quick_gelu", 1e-5, vocab - 1, vocab - 2, vocab - 1);
     }
@@ -82,6 +95,14 @@ public final class CLIPWeights {
         int mlp = (int) need(t, "vision_model.encoder.layers.0.mlp.fc1.weight").get(0);
         int proj = t.containsKey("visual_projection.weight") ? (int) t.get("visual_projection.weight").getShape().get(0) : width;
         return new CLIPVisionConfig(width, mlp, proj, layers, Math.max(1, width / 64), (int) conv.get(1), grid * patch, patch, "quick_gelu", 1e-5);
+    }
+
+    private static Shape needShape(Map<String, Shape> t, String key) {
+        Shape s = t.get(key);
+        if (s == null) {
+            throw new IllegalArgumentException("CLIP weights: missing '" + key + "'");
+        }
+        return s;
     }
 
     private static Shape need(Map<String, NDArray> t, String key) {

@@ -63,6 +63,15 @@ public final class LatentBatches {
         return mirror(clips.reshape(s.get(0) * s.get(1), s.get(2), s.get(3), s.get(4)), frames(), ctx);
     }
 
+    /** The ids of the clips {@link #clips} draws for this micro-batch (the draw depends on the step alone). */
+    public java.util.List<String> ids(StepContext ctx, int count) {
+        java.util.List<String> out = new java.util.ArrayList<>(count);
+        for (int i : order.batch(ctx.step(), ctx.micro(), accumulation, count)) {
+            out.add(data.clipId(i));
+        }
+        return out;
+    }
+
     /** Mirrors groups of {@code group} rows (a frame or a clip) with probability 1/2 each. */
     private NDArray mirror(NDArray x, int group, StepContext ctx) {
         if (!flip) {

@@ -36,6 +36,8 @@ public final class LatentCaching {
         public Path autoencoder;
         public int clipsPerShard = 256;
         public int batchClips = 4;
+        /** Mirror training clips at random (off for captioned data, whose captions may say left or right). */
+        public boolean flip = true;
 
         Settings(Scale scale, RunMode mode) {
             super(scale, mode);
@@ -52,6 +54,7 @@ public final class LatentCaching {
         public Settings autoencoder(Path v) { autoencoder = v; return this; }
         public Settings clipsPerShard(int v) { clipsPerShard = v; return this; }
         public Settings batchClips(int v) { batchClips = v; return this; }
+        public Settings flip(boolean v) { flip = v; return this; }
 
         public Path autoencoderOrDefault() {
             return autoencoder != null ? autoencoder : CheckpointFolder.of(checkpointsOrDefault()).require(CheckpointFolder.AUTOENCODER);
@@ -83,18 +86,25 @@ public final class LatentCaching {
      * {@code latents/} next to the stage's run folder ({@code runs/latents/} by default).
      */
     public static Result ensure(StageSettings<?> stage, Path autoencoder) {
+        return ensure(stage, autoencoder, true);
+    }
+
+    /** As {@link #ensure(StageSettings, Path)}; unmirrored latents (for captioned training) are kept in {@code latents-unflipped/}. */
+    public static Result ensure(StageSettings<?> stage, Path autoencoder, boolean flip) {
         Settings c = Settings.defaults(stage.scale, stage.mode).data(stage.data).projectRoot(stage.projectRoot).seed(stage.seed)
-                .autoencoder(autoencoder).progress(stage.progress).runDir(stage.runDirOrDefault().toAbsolutePath().getParent().resolve(STAGE));
+                .autoencoder(autoencoder).progress(stage.progress).flip(flip)
+                .runDir(stage.runDirOrDefault().toAbsolutePath().getParent().resolve(flip ? STAGE : STAGE + "-unflipped"));
         return new LatentCaching(c).run();
     }
 
     public Result run() {
         long t0 = System.nanoTime();
         Path aePath = s.autoencoderOrDefault();
-        ClipDataset ds = StageRuns.clips(s);
+        ClipDataset ds = StageRuns.clips(s, s.flip);
         ClipOptions o = ds.options();
         String description = String.format(Locale.ROOT, "%s sha256:%s; data %s; holdout %s; %d frames %dx%d at %s fps, spacing %d, seed %d",
-                aePath.getFileName(), sha256(aePath), s.data, ds.holdOut().rules(), o.frames(), o.height(), o.width(), o.targetFps(), o.clipSpacing(), o.seed());
+                aePath.getFileName(), sha256(aePath), s.data, ds.holdOut().rules(), o.frames(), o.height(), o.width(), o.targetFps(), o.clipSpacing(), o.seed())
+                + (s.flip ? "" : "; unflipped");
         Path dir = s.runDirOrDefault();
         Path trainDir = dir.resolve("train");
         Path valDir = ds.validation().size() > 0 ? dir.resolve("validation") : null;

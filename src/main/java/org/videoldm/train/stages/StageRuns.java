@@ -98,7 +98,12 @@ public final class StageRuns {
 
     /** The clip dataset of the settings' data at the settings' scale and seed. */
     public static ClipDataset clips(StageSettings<?> s) {
-        ClipDataset ds = ClipDataset.scan(s.scale.clipOptions(s.seed), s.holdOut(), s.dataDirs().toArray(new java.nio.file.Path[0]));
+        return clips(s, true);
+    }
+
+    /** As {@link #clips(StageSettings)}; without {@code flip} no training clip is mirrored (captions may say left or right). */
+    public static ClipDataset clips(StageSettings<?> s, boolean flip) {
+        ClipDataset ds = ClipDataset.scan(s.scale.clipOptions(s.seed).withFlip(flip), s.holdOut(), s.dataDirs().toArray(new java.nio.file.Path[0]));
         if (ds.train().size() == 0) {
             throw new IllegalArgumentException("data '" + s.data + "': no training clips of " + s.scale.frames() + " frames (" + ds.summary().trim() + ")");
         }

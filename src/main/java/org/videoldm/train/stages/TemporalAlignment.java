@@ -3,6 +3,7 @@ package org.videoldm.train.stages;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,10 +23,12 @@ import org.videoldm.model.autoencoder.AutoencoderKL;
 import org.videoldm.pipeline.CheckpointFolder;
 import org.videoldm.pipeline.Denoisers;
 import org.videoldm.pipeline.FirstStage;
+import org.videoldm.pipeline.TextToVideoPipeline;
 import org.videoldm.pipeline.VideoLDMPipeline;
 import org.videoldm.temporal.TemporalParameters;
 import org.videoldm.train.DiffusionLoss;
 import org.videoldm.train.DiffusionStage;
+import org.videoldm.train.DiscreteSampling;
 import org.videoldm.train.EDMSampling;
 import org.videoldm.train.LossWeighting;
 import org.videoldm.train.ModelCard;
@@ -101,6 +104,16 @@ public final class TemporalAlignment {
         public int alphaEvery = 1;
         public int previewVideos;
         public int previewSteps = 25;
+        /**
+         * Text conditioning (a text-conditioned image LDM, e.g. from {@code t2v init}): each clip's caption through the
+         * text encoder beside the image LDM; {@link #captionFiles} add caption files to the sidecars and procedural captions.
+         */
+        public boolean captions;
+        public List<Path> captionFiles = new ArrayList<>();
+        /** Caption dropout for classifier-free guidance (SD's 0.1). */
+        public double ucgRate = 0.1;
+        /** Guidance scale of the preview samples of a text-conditioned model. */
+        public double previewGuidance = 5;
 
         Settings(Scale scale, RunMode mode) {
             super(scale, mode);
@@ -127,6 +140,8 @@ public final class TemporalAlignment {
         public Settings alphaEvery(int v) { alphaEvery = v; return this; }
         public Settings previewVideos(int v) { previewVideos = v; return this; }
         public Settings previewSteps(int v) { previewSteps = v; return this; }
+        public Settings captions(boolean on, List<Path> files) { captions = on; captionFiles = new ArrayList<>(files); return this; }
+        public Settings ucgRate(double v) { ucgRate = v; return this; }
 
         public Path imageLdmOrDefault() {
             return imageLdm != null ? imageLdm : CheckpointFolder.of(checkpointsOrDefault()).require(CheckpointFolder.IMAGE_LDM);
@@ -149,7 +164,13 @@ public final class TemporalAlignment {
 
         @Override
         public String commandLine() {
-            return super.commandLine() + (variant == Variant.FULL ? "" : " --variant " + variant.key());
+            StringBuilder sb = new StringBuilder(super.commandLine()).append(variant == Variant.FULL ? "" : " --variant " + variant.key());
+            if (captions) {
+                sb.append(" --captions");
+                captionFiles.forEach(f -> sb.append(' ').append(f));
+                sb.append(" --ucg-rate ").append(ucgRate);
+            }
+            return sb.toString();
         }
     }
 
@@ -187,20 +208,28 @@ public final class TemporalAlignment {
         long t0 = System.nanoTime();
         Path aePath = s.autoencoderOrDefault();
         Path imagePath = s.imageLdmOrDefault();
-        LatentCaching.Result cache = LatentCaching.ensure(s, aePath);
+        // captions may say left or right: captioned clips are never mirrored, in the cache or in batches
+        LatentCaching.Result cache = LatentCaching.ensure(s, aePath, !s.captions);
         try (NDManager m = NDManager.newBaseManager(); LatentDataset latents = LatentDataset.open(cache.train())) {
             SavedNetwork image = SavedNetwork.load(imagePath, m);
             UNetModel imageUnet = image.module(UNetModel.class);
+            TextConditioning text = textConditioning(image, imagePath, m);
             Engine.getInstance().setRandomSeed((int) s.seed);
             VideoUNet unet = VideoUNet.fromImage(m, imageUnet, s.scale.videoUNet(imageUnet.config()));
             TemporalParameters.Report report = prepare(unet, s.variant);
-            LatentBatches data = new LatentBatches(latents, s.seed, 1, s.flip, s.dataShares());
+            LatentBatches data = new LatentBatches(latents, s.seed, 1, s.flip && !s.captions, s.dataShares());
             int frames = data.frames();
-            Denoiser den = new Denoiser(new org.videoldm.diffusion.EDMScaling(s.sigmaData));
-            DiffusionStage stage = new DiffusionStage(new OpenAIWrapper(unet), den,
-                    new DiffusionLoss(new EDMSampling(s.pMean, s.pStd), LossWeighting.edm(s.sigmaData)),
-                    ctx -> new DiffusionStage.Batch(data.clips(ctx, s.batch),
-                            Conditioning.none().withVideo(frames, ctx.manager().zeros(new Shape(s.batch, frames))), null));
+            // SD-derived models keep SD's discrete eps denoiser and its DDPM training levels; the toy models are EDM
+            JsonObject denoiserSpec = Denoisers.isDiscrete(image.denoiser()) ? image.denoiser() : Denoisers.edm(s.sigmaData);
+            boolean discrete = Denoisers.isDiscrete(denoiserSpec);
+            Denoiser den = Denoisers.fromJson(denoiserSpec);
+            DiffusionLoss objective = discrete
+                    ? new DiffusionLoss(new DiscreteSampling(Denoisers.discretization(denoiserSpec), 1000, false, true), LossWeighting.eps())
+                    : new DiffusionLoss(new EDMSampling(s.pMean, s.pStd), LossWeighting.edm(s.sigmaData));
+            DiffusionStage stage = new DiffusionStage(new OpenAIWrapper(unet), den, objective, ctx -> {
+                Conditioning c = text == null ? Conditioning.none() : text.batch(ctx, data.ids(ctx, s.batch), frames);
+                return new DiffusionStage.Batch(data.clips(ctx, s.batch), c.withVideo(frames, ctx.manager().zeros(new Shape(s.batch, frames))), null);
+            });
             Path alphaCsv = s.runDirOrDefault().resolve(ALPHA_CSV);
             StageRuns.Timing timing;
             double[] alpha;
@@ -225,7 +254,7 @@ public final class TemporalAlignment {
                 }
             }
             unet.setTrainable(k -> false);
-            Path preview = s.previewVideos > 0 ? preview(m, aePath, cache.scaleFactor(), unet, den, frames) : null;
+            Path preview = s.previewVideos > 0 ? preview(m, aePath, cache.scaleFactor(), unet, den, denoiserSpec, text, frames) : null;
             Path csv = s.runDirOrDefault().resolve(StageRuns.LOSS_CSV);
             double finalLoss = StageRuns.finalLoss(csv, 50);
             Map<String, Double> metrics = new TreeMap<>();
@@ -243,10 +272,18 @@ public final class TemporalAlignment {
                         + "blocks trained";
             } + " (EMA decay " + s.emaDecay + "); image_only_indicator zeros.");
             notes.add("alpha = sigmoid(mix_factor) per layer (1: spatial only) over training: " + ALPHA_CSV + " in the run folder.");
+            if (text != null) {
+                notes.add("Text-conditioned: " + text.captions().summary().lines().findFirst().orElse("") + "; caption dropout (ucg_rate) " + s.ucgRate
+                        + "; clips not mirrored" + (discrete ? "; SD's discrete eps denoiser and DDPM training levels" : "") + ".");
+            }
             ModelCard card = new ModelCard(s.variant.network, STAGE, cache.data(), List.of(StageRuns.fileName(imagePath), StageRuns.fileName(aePath)),
                     unet.videoConfig().toJson(), s.toJson(), unet.parameterCount(), report.trainableCount(), s.steps, s.batch, "clips", s.seed,
                     StageRuns.trainingSeconds(csv), ModelCard.Machine.current(), finalLoss, metrics, notes);
-            SavedNetwork.Meta meta = SavedNetwork.meta().denoiser(Denoisers.edm(s.sigmaData)).scaleFactor(cache.scaleFactor()).frames(frames);
+            SavedNetwork.Meta meta = SavedNetwork.meta().denoiser(denoiserSpec).scaleFactor(cache.scaleFactor()).frames(frames);
+            if (text != null) {
+                meta.conditioning(org.videoldm.pipeline.TextToVideoInit.textConditioning());
+                text.copyTo(s.outOrDefault());
+            }
             Path file = StageRuns.export(s, s.variant.network, unet, meta, card);
             if (preview != null) {
                 System.err.println(STAGE + ": samples in " + preview);
@@ -256,16 +293,47 @@ public final class TemporalAlignment {
         }
     }
 
-    private Path preview(NDManager m, Path aePath, double scaleFactor, VideoUNet unet, Denoiser den, int frames) {
+    /** The stage's text conditioning, or null for an unconditional image LDM; a mismatch with --captions is an error. */
+    private TextConditioning textConditioning(SavedNetwork image, Path imagePath, NDManager m) {
+        Integer ctx = image.module(UNetModel.class).config().context_dim();
+        if (s.captions && ctx == null) {
+            throw new IllegalArgumentException(imagePath + ": an unconditional image LDM; --captions needs a text-conditioned one (./videoldm t2v init)");
+        }
+        if (!s.captions && ctx != null) {
+            throw new IllegalArgumentException(imagePath + ": a text-conditioned image LDM (context_dim " + ctx + "): train it with --captions");
+        }
+        return s.captions ? TextConditioning.load(imagePath.toAbsolutePath().getParent(), s, s.captionFiles, s.ucgRate, m) : null;
+    }
+
+    private Path preview(NDManager m, Path aePath, double scaleFactor, VideoUNet unet, Denoiser den, JsonObject denoiserSpec, TextConditioning text,
+            int frames) {
         try (NDManager scope = m.newSubManager()) {
             AutoencoderKL ae = SavedNetwork.load(aePath, scope).module(AutoencoderKL.class);
-            VideoLDMPipeline p = new VideoLDMPipeline(new FirstStage(ae, scaleFactor, aePath.getFileName().toString()), null, null, null, unet, den, frames)
-                    .progress(s.progress == Progress.Mode.AUTO ? Progress.Mode.QUIET : s.progress);
-            List<List<RgbFrame>> videos = p.generate(scope, VideoLDMPipeline.Model.VIDEO_LDM, s.previewVideos, frames, s.scale.height(), s.scale.width(),
-                    new VideoLDMPipeline.Options("heun", s.previewSteps, s.seed), VideoLDMPipeline.DecoderChoice.IMAGE, frames, null);
+            FirstStage first = new FirstStage(ae, scaleFactor, aePath.getFileName().toString());
+            List<List<RgbFrame>> videos;
+            if (text != null) {
+                TextToVideoPipeline p = new TextToVideoPipeline(first, unet, denoiserSpec, text.conditioner().embedder());
+                videos = p.generate(scope, previewPrompts(), "", frames, s.scale.height(), s.scale.width(),
+                        new TextToVideoPipeline.Options("euler", s.previewSteps, s.previewGuidance, s.seed, false));
+            } else {
+                VideoLDMPipeline p = new VideoLDMPipeline(first, null, null, null, unet, den, frames)
+                        .progress(s.progress == Progress.Mode.AUTO ? Progress.Mode.QUIET : s.progress);
+                videos = p.generate(scope, VideoLDMPipeline.Model.VIDEO_LDM, s.previewVideos, frames, s.scale.height(), s.scale.width(),
+                        new VideoLDMPipeline.Options("heun", s.previewSteps, s.seed), VideoLDMPipeline.DecoderChoice.IMAGE, frames, null);
+            }
             Path file = s.runDirOrDefault().resolve("samples.png");
             FrameGrid.writePng(file, videos);
             return file;
         }
+    }
+
+    /** Captions of procedural scenes as preview prompts: what the data teaches, fixed by the seed. */
+    private List<String> previewPrompts() {
+        List<String> out = new ArrayList<>();
+        org.videoldm.data.SyntheticDriving gen = new org.videoldm.data.SyntheticDriving(s.previewVideos, 1, 8, 8, s.seed + 1000);
+        for (int i = 0; i < s.previewVideos; i++) {
+            out.add(gen.caption(i));
+        }
+        return out;
     }
 }
