@@ -29,7 +29,8 @@ public final class MetricValidation {
     /** One value of the table. */
     public record Row(String corruption, int strength, String metric, double value) {
         public String line() {
-            return String.format(Locale.ROOT, "%-15s %d %-10s %.4f", corruption, strength, metric, value);
+            // a Frechet distance of a set with itself can come out as -1e-12: shown as the 0 it is
+            return String.format(Locale.ROOT, "%-15s %d %-12s %.4f", corruption, strength, metric, Math.abs(value) < 5e-5 ? 0.0 : value);
         }
     }
 
