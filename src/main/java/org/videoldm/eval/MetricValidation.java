@@ -117,4 +117,49 @@ public final class MetricValidation {
             return FeatureExtractor.features(det, input, batchSize);
         }
     }
+
+    /**
+     * The standard validation: FVD-toy and FID-toy from the toy network {@code toy} (if it exists), and FVD-rand (a
+     * seeded random I3D at 64 x 64), on {@code clips}; the detectors are closed afterwards.
+     */
+    public static Result standard(List<List<RgbFrame>> clips, java.nio.file.Path toy, long seed, NDManager m, java.util.function.Consumer<Row> progress) {
+        Map<String, FeatureDetector> dets = new LinkedHashMap<>();
+        try {
+            if (toy != null && java.nio.file.Files.isRegularFile(toy)) {
+                dets.put("FVD-toy", org.videoldm.metrics.ToyDetector.load(toy, FeatureDetector.Input.CLIPS));
+                dets.put("FID-toy", org.videoldm.metrics.ToyDetector.load(toy, FeatureDetector.Input.FRAMES));
+            }
+            FeatureDetector i3d = org.videoldm.metrics.I3DDetector.random(seed, 64);
+            dets.put(i3d.metricName("FVD"), i3d);
+            return run(clips, dets, seed, 8, m, progress);
+        } finally {
+            for (FeatureDetector d : dets.values()) {
+                try {
+                    d.close();
+                } catch (Exception e) {
+                    // closing frees native memory only; nothing to report
+                }
+            }
+        }
+    }
+
+    /** One row per corruption and strength, one column per metric, as in the paper's FVD validation. */
+    public static tech.tablesaw.api.Table table(String title, Result r) {
+        List<String> metrics = r.rows().stream().map(Row::metric).distinct().toList();
+        tech.tablesaw.api.StringColumn corruption = tech.tablesaw.api.StringColumn.create("corruption");
+        tech.tablesaw.api.IntColumn strength = tech.tablesaw.api.IntColumn.create("strength");
+        List<tech.tablesaw.api.StringColumn> values = metrics.stream().map(tech.tablesaw.api.StringColumn::create).toList();
+        r.rows().stream().map(row -> row.corruption() + "\u0000" + row.strength()).distinct().forEach(key -> {
+            String[] k = key.split("\u0000");
+            corruption.append(k[0]);
+            strength.append(Integer.parseInt(k[1]));
+            for (int j = 0; j < metrics.size(); j++) {
+                double v = r.value(k[0], Integer.parseInt(k[1]), metrics.get(j));
+                values.get(j).append(String.format(Locale.ROOT, "%.4g", Math.abs(v) < 5e-5 ? 0.0 : v));
+            }
+        });
+        tech.tablesaw.api.Table t = tech.tablesaw.api.Table.create(title, corruption, strength);
+        values.forEach(t::addColumns);
+        return t;
+    }
 }

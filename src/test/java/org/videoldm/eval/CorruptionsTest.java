@@ -108,6 +108,15 @@ class CorruptionsTest {
             String kn = r.monotonic("simple");
             assertTrue(kn.endsWith("/6"), kn);
             assertTrue(Integer.parseInt(kn.split("/")[0]) >= 4, "mean colour and motion see most distortions: " + kn);
+            tech.tablesaw.api.Table t = MetricValidation.table("validation", r);
+            assertEquals(6 * 4, t.rowCount(), "a row per corruption and strength");
+            assertEquals(List.of("corruption", "strength", "simple", "frame change", "cut rate"), t.columnNames());
+            for (int row = 0; row < t.rowCount(); row++) {
+                String kind = t.stringColumn("corruption").get(row);
+                int strength = t.intColumn("strength").get(row);
+                assertEquals(r.value(kind, strength, "cut rate"), Double.parseDouble(t.stringColumn("cut rate").get(row)), 1e-3,
+                        kind + " " + strength + ": the table shows the result's value");
+            }
         }
     }
 }
