@@ -38,13 +38,20 @@ public final class FrameStrip {
         return IntStream.range(0, k).map(i -> (int) Math.round(i * (frames - 1) / (double) (k - 1))).toArray();
     }
 
-    /** What a strip of these indices shows, e.g. "all 8 frames" or "frames 0, 2, 4, ..., 15 of 16 (evenly spaced)". */
+    /**
+     * What a strip of these indices shows: "all 8 frames", "frames 0-8 of 29" for a run of consecutive frames, else the
+     * list, e.g. "frames 0, 2, 4, 6, 9, 11, 13, 15 of 16 (evenly spaced)".
+     */
     public static String describe(int[] shown, int frames) {
         if (shown.length == frames) {
             return frames == 1 ? "the only frame" : "all " + frames + " frames";
         }
+        boolean consecutive = IntStream.range(1, shown.length).allMatch(i -> shown[i] == shown[i - 1] + 1);
+        if (consecutive && shown.length > 2) {
+            return "frames " + shown[0] + "-" + shown[shown.length - 1] + " of " + frames;
+        }
         String list = IntStream.of(shown).mapToObj(Integer::toString).collect(Collectors.joining(", "));
-        return "frames " + list + " of " + frames + " (evenly spaced)";
+        return "frames " + list + " of " + frames + (java.util.Arrays.equals(shown, evenIndices(frames, shown.length)) ? " (evenly spaced)" : "");
     }
 
     /** How wide each of {@code count} thumbnails of {@code width}-pixel frames is drawn so the strip fits {@link VideoHtml#MAX_WIDTH}. */
@@ -54,11 +61,16 @@ public final class FrameStrip {
     }
 
     /**
-     * A strip of at most {@code maxFrames} frames of {@code video}, each labelled "t = index", under a caption line
-     * ({@code title}, then which frames are shown).
+     * A strip of at most {@code maxFrames} frames of {@code video}, spread evenly, each labelled "t = index", under a
+     * caption line ({@code title}, then which frames are shown).
      */
     public static String strip(List<RgbFrame> video, String title, int maxFrames) {
-        int[] shown = evenIndices(video.size(), maxFrames);
+        return strip(video, title, evenIndices(video.size(), maxFrames));
+    }
+
+    /** As {@link #strip(List, String, int)} with the frames chosen (indices past the end are left out). */
+    public static String strip(List<RgbFrame> video, String title, int[] frames) {
+        int[] shown = IntStream.of(frames).filter(t -> t >= 0 && t < video.size()).toArray();
         List<BufferedImage> images = new ArrayList<>();
         List<String> captions = new ArrayList<>();
         for (int t : shown) {
@@ -71,13 +83,18 @@ public final class FrameStrip {
 
     /** Images in a row, each with a caption under it (e.g. one image per noise level), drawn at least 128 pixels wide. */
     public static String row(List<BufferedImage> images, List<String> captions) {
+        return row(images, captions, MIN_THUMB);
+    }
+
+    /** As {@link #row(List, List)}, each image drawn at least {@code minWidth} pixels wide where the row still fits. */
+    public static String row(List<BufferedImage> images, List<String> captions, int minWidth) {
         if (images.size() != captions.size()) {
             throw new IllegalArgumentException(images.size() + " images but " + captions.size() + " captions");
         }
         StringBuilder sb = new StringBuilder("<div style='display:flex;flex-wrap:wrap;gap:" + GAP + "px'>");
         for (int i = 0; i < images.size(); i++) {
             BufferedImage im = images.get(i);
-            sb.append("<figure style='margin:0;text-align:center'><img width='").append(thumbWidth(im.getWidth(), images.size()))
+            sb.append("<figure style='margin:0;text-align:center'><img width='").append(thumbWidth(Math.max(im.getWidth(), minWidth), images.size()))
                     .append("' style='image-rendering:pixelated;display:block' src='data:image/jpeg;base64,")
                     .append(Base64.getEncoder().encodeToString(VideoHtml.jpegBytes(im, 0.85f)))
                     .append("'/><figcaption style='font:12px sans-serif'>").append(escape(captions.get(i))).append("</figcaption></figure>");

@@ -118,13 +118,24 @@ public final class VideoHtml {
      * video under it ({@link FrameStrip}).
      */
     public static String compare(List<List<RgbFrame>> videos, List<String> labels, double fps) {
+        return compare(videos, labels, fps, null);
+    }
+
+    /**
+     * As {@link #compare(List, List, double)}, the strips showing the frames {@code stripFrames} of each video (null:
+     * up to {@link FrameStrip#MAX_FRAMES} spread evenly), e.g. a run of consecutive frames where an even spread would
+     * pick only an interpolated video's keyframes.
+     */
+    public static String compare(List<List<RgbFrame>> videos, List<String> labels, double fps, int[] stripFrames) {
         int cellW = videos.stream().mapToInt(v -> v.get(0).width()).max().orElse(1);
         int columns = compareColumns(videos.size(), cellW);
         List<RgbFrame> composed = SideBySide.compose(videos, labels, columns);
         int width = composed.get(0).width();
         StringBuilder sb = new StringBuilder(FrameStrip.COLUMN).append(mp4(Mp4Writer.encode(composed, fps), width, scale(width, COMPARE_SCALE)));
         for (int i = 0; i < videos.size(); i++) {
-            sb.append(FrameStrip.strip(videos.get(i), labels == null ? "video " + i : labels.get(i), FrameStrip.MAX_FRAMES));
+            List<RgbFrame> v = videos.get(i);
+            String title = labels == null ? "video " + i : labels.get(i);
+            sb.append(stripFrames == null ? FrameStrip.strip(v, title, FrameStrip.MAX_FRAMES) : FrameStrip.strip(v, title, stripFrames));
         }
         return sb.append("</div>").toString();
     }

@@ -107,6 +107,17 @@ class VideoHtmlTest {
         assertTrue(html.contains("16 frames in 2 blocks of rows: 0-7, 8-15"));
     }
 
+    @Test
+    void stripsCanShowARunOfConsecutiveFrames() {
+        // 29 frames spread evenly over 8 would be 0, 4, ..., 28: only the keyframes of a video interpolated 4x.
+        assertEquals("frames 0, 4, 8, 12, 16, 20, 24, 28 of 29 (evenly spaced)", FrameStrip.describe(FrameStrip.evenIndices(29, 8), 29));
+        List<RgbFrame> clip = clip();
+        String html = VideoHtml.compare(List.of(clip, clip), List.of("a", "b"), 10, new int[] {2, 3, 4, 5, 99});
+        assertTrue(html.contains("<b>a</b>: frames 2-5 of 8"), "indices past the end are left out");
+        assertEquals(2 * 4, count(html, "data:image/jpeg"));
+        assertEquals("frames 1, 5 of 8", FrameStrip.describe(new int[] {1, 5}, 8));
+    }
+
     private static int count(String s, String part) {
         int n = 0;
         for (int i = s.indexOf(part); i >= 0; i = s.indexOf(part, i + 1)) {
