@@ -95,7 +95,7 @@ public final class AlphaPlots {
         series.put("min over layers", new double[][] {log.steps(), mmm[1]});
         series.put("max over layers", new double[][] {log.steps(), mmm[2]});
         for (int i : picked) {
-            series.put(String.format(Locale.ROOT, "%s (moved %+.4f)", log.layers().get(i), log.last()[i] - log.first()[i]),
+            series.put(log.layers().get(i) + " (moved " + signed(log.last()[i] - log.first()[i]) + ")",
                     new double[][] {log.steps(), log.alpha()[i]});
         }
         String title = String.format(Locale.ROOT, "alpha per temporal layer (1: spatial only): mean, min-max, and the %d of %d layers that moved most",
@@ -108,6 +108,11 @@ public final class AlphaPlots {
             style(all.get(k), k <= 2 ? Color.GRAY : PICKED[(k - 3) % PICKED.length], k <= 2 ? SeriesLines.DASH_DASH : SeriesLines.SOLID);
         }
         return chart;
+    }
+
+    /** A change with its sign, in fixed decimals down to a thousandth and in powers of ten below (short runs move 1e-5). */
+    static String signed(double d) {
+        return String.format(Locale.ROOT, Math.abs(d) >= 1e-3 || d == 0 ? "%+.4f" : "%+.1e", d);
     }
 
     private static void style(XYSeries s, Color c, java.awt.BasicStroke stroke) {

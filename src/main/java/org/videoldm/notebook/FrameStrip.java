@@ -96,7 +96,7 @@ public final class FrameStrip {
             BufferedImage im = images.get(i);
             sb.append("<figure style='margin:0;text-align:center'><img width='").append(thumbWidth(Math.max(im.getWidth(), minWidth), images.size()))
                     .append("' style='image-rendering:pixelated;display:block' src='data:image/jpeg;base64,")
-                    .append(Base64.getEncoder().encodeToString(VideoHtml.jpegBytes(im, 0.85f)))
+                    .append(Base64.getEncoder().encodeToString(VideoHtml.jpegBytes(im, 0.75f)))
                     .append("'/><figcaption style='font:12px sans-serif'>").append(escape(captions.get(i))).append("</figcaption></figure>");
         }
         return sb.append("</div>").toString();

@@ -8,7 +8,6 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * A horizontal bar chart drawn with Java2D, one bar per named row running from a start to an end value. XChart 3.8
@@ -81,7 +80,8 @@ public final class HorizontalBars {
             g.setColor(Color.DARK_GRAY);
             g.setStroke(new BasicStroke(1.5f));
             g.drawLine(a, y + 2, a, y + ROW - 2);
-            g.drawString(String.format(Locale.ROOT, "%.4f", to[i]), Math.max(a, b) + 6, y + ROW / 2 + fm.getAscent() / 2 - 2);
+            // One decimal more than the axis, so that values closer together than a tick still read apart.
+            g.drawString(Ticks.label(to[i], step / 10), Math.max(a, b) + 6, y + ROW / 2 + fm.getAscent() / 2 - 2);
         }
         g.setFont(font.deriveFont(Font.BOLD, 15f));
         FontMetrics bold = g.getFontMetrics();

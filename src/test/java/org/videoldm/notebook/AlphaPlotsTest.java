@@ -27,6 +27,13 @@ class AlphaPlotsTest {
     }
 
     @Test
+    void smallMovesAreWrittenInPowersOfTen() {
+        assertEquals("-0.0100", AlphaPlots.signed(-0.01));
+        assertEquals("+1.5e-05", AlphaPlots.signed(1.5e-5));
+        assertEquals("+0.0000", AlphaPlots.signed(0));
+    }
+
+    @Test
     void meanMinAndMaxAreTakenOverLayersAtEachStep() {
         double[][] alpha = {{0.5, 0.4}, {0.5, 0.7}, {0.5, 0.4}};
         double[][] mmm = AlphaPlots.meanMinMax(alpha);
