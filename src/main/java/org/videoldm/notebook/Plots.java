@@ -116,8 +116,10 @@ public final class Plots {
             return lines(title, "step", "loss", series);
         }
         series.replaceAll((k, xy) -> new double[][] {xy[0], java.util.Arrays.stream(xy[1]).map(Math::log10).toArray()});
+        double lo = series.values().stream().flatMapToDouble(xy -> java.util.Arrays.stream(xy[1])).min().orElse(0);
+        double hi = series.values().stream().flatMapToDouble(xy -> java.util.Arrays.stream(xy[1])).max().orElse(0);
         XYChart chart = lines(title, "step", "loss (log scale)", series);
-        chart.getStyler().setyAxisTickLabelsFormattingFunction(Ticks::log10Label);
+        chart.getStyler().setyAxisTickLabelsFormattingFunction(Ticks.log10Labels(lo, hi));
         return chart;
     }
 

@@ -59,11 +59,27 @@ public final class Ticks {
      * (0.063, 0.1, 1.6, 25), so that every tick of a log-scaled loss reads as a loss.
      */
     public static String log10Label(double log10Value) {
+        return log10Label(log10Value, 2);
+    }
+
+    /** As {@link #log10Label(double)} with {@code digits} significant digits. */
+    public static String log10Label(double log10Value, int digits) {
         double v = Math.pow(10, log10Value);
         if (!(v > 0) || Double.isInfinite(v)) {
             return "";
         }
-        BigDecimal d = new BigDecimal(v).round(new MathContext(2)).stripTrailingZeros();
+        BigDecimal d = new BigDecimal(v).round(new MathContext(digits)).stripTrailingZeros();
         return d.scale() < 0 ? String.format(Locale.ROOT, "%,d", d.longValue()) : d.toPlainString();
+    }
+
+    /**
+     * Tick labels for a log10 axis spanning {@code [lo, hi]}: enough significant digits that ticks a tenth of the span
+     * apart read differently (XChart drops every label of an axis whose labels repeat, as 0.50 and 0.50 would on a flat
+     * loss).
+     */
+    public static java.util.function.Function<Double, String> log10Labels(double lo, double hi) {
+        double relativeStep = Math.max(hi - lo, 1e-12) * Math.log(10) / 10;
+        int digits = (int) Math.max(2, Math.min(12, Math.ceil(1 - Math.log10(relativeStep))));
+        return v -> log10Label(v, digits);
     }
 }

@@ -55,4 +55,18 @@ class TicksTest {
         assertEquals("25", Ticks.log10Label(1.4));
         assertEquals("1,000", Ticks.log10Label(3));
     }
+
+    @Test
+    void aFlatLogAxisGetsTheDigitsToTellItsTicksApart() {
+        // A loss between 0.499 and 0.501: ticks about a tenth of the span apart must not all read "0.5".
+        double lo = Math.log10(0.499);
+        double hi = Math.log10(0.501);
+        var label = Ticks.log10Labels(lo, hi);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i <= 10; i++) {
+            seen.add(label.apply(lo + i * (hi - lo) / 10));
+        }
+        assertEquals(11, seen.size(), seen.toString());
+        assertEquals("0.063", Ticks.log10Labels(-1.5, -0.5).apply(-1.2), "a decade keeps two digits");
+    }
 }
