@@ -353,7 +353,7 @@ public final class Ablations implements AutoCloseable {
         SplittableRandom rng = new SplittableRandom(Seeds.derive(s.sampling().seed(), 0xB007, a.length, b.length));
         double[] draws = new double[s.bootstrap()];
         for (int k = 0; k < draws.length; k++) {
-            draws[k] = FrechetDistance.distance(resample(a, rng), resample(b, rng), true);
+            draws[k] = FrechetDistance.distance(Bootstrap.resample(a, rng), Bootstrap.resample(b, rng), true);
         }
         return interval(value, draws);
     }
@@ -381,20 +381,7 @@ public final class Ablations implements AutoCloseable {
     }
 
     static Estimate interval(double value, double[] draws) {
-        double[] d = draws.clone();
-        java.util.Arrays.sort(d);
-        if (d.length == 0) {
-            return new Estimate(value, Double.NaN, Double.NaN);
-        }
-        return new Estimate(value, d[(int) Math.floor(0.025 * (d.length - 1))], d[(int) Math.ceil(0.975 * (d.length - 1))]);
-    }
-
-    private static double[][] resample(double[][] rows, SplittableRandom rng) {
-        double[][] out = new double[rows.length][];
-        for (int i = 0; i < rows.length; i++) {
-            out[i] = rows[rng.nextInt(rows.length)];
-        }
-        return out;
+        return Bootstrap.interval(value, draws);
     }
 
     /** Rows split into two halves, keeping groups of {@code group} rows (a clip's frames) together. */
