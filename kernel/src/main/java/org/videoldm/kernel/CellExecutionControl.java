@@ -1,9 +1,13 @@
 package org.videoldm.kernel;
 
+import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -52,6 +56,59 @@ final class CellExecutionControl extends DirectExecutionControl {
 
     CellExecutionControl(PublishGuard guard) {
         this.guard = guard;
+    }
+
+    /** A snippet's wrapper class, {@code REPL.$JShell$12}, and its later versions {@code $JShell$12B}, {@code $JShell$12C}. */
+    private static final Pattern WRAPPER = Pattern.compile("(.*\\$JShell\\$\\d+)[A-Z]*");
+
+    /** The latest loaded version of each snippet's wrapper class, by the name of its first version. */
+    private final Map<String, Class<?>> wrappers = new HashMap<>();
+
+    /**
+     * When an import or a new definition makes JShell recompile an earlier snippet, the JDI-based JShell redefines its
+     * class in place and the snippet's variables keep their values. Here classes cannot be redefined, so JShell loads a
+     * new version under a new name and, without running the declaration again, the variable would read null (a cell
+     * with {@code import a.*; import b.*;} reset {@code var wb} of an earlier cell). The values are carried over from the
+     * previous version, field by field where name and type agree; a declaration that runs again overwrites them.
+     */
+    @Override
+    public void load(ClassBytecodes[] cbcs) throws ClassInstallException, NotImplementedException, EngineTerminationException {
+        super.load(cbcs);
+        for (ClassBytecodes cbc : cbcs) {
+            Matcher m = WRAPPER.matcher(cbc.name());
+            if (!m.matches()) {
+                continue;
+            }
+            try {
+                Class<?> now = findClass(cbc.name());
+                Class<?> before = wrappers.put(m.group(1), now);
+                if (before != null && before != now) {
+                    carryOver(before, now);
+                }
+            } catch (ClassNotFoundException | RuntimeException e) {
+                // nothing to carry over: the snippet behaves as JShell alone would have it
+            }
+        }
+    }
+
+    private static void carryOver(Class<?> from, Class<?> to) {
+        for (Field f : from.getDeclaredFields()) {
+            int mod = f.getModifiers();
+            if (!Modifier.isStatic(mod) || Modifier.isFinal(mod)) {
+                continue;
+            }
+            try {
+                Field g = to.getDeclaredField(f.getName());
+                if (!g.getType().equals(f.getType()) || !Modifier.isStatic(g.getModifiers()) || Modifier.isFinal(g.getModifiers())) {
+                    continue;
+                }
+                f.setAccessible(true);
+                g.setAccessible(true);
+                g.set(null, f.get(null));
+            } catch (NoSuchFieldException | IllegalAccessException | RuntimeException e) {
+                // a field that cannot be read or written keeps JShell's default
+            }
+        }
     }
 
     @Override

@@ -83,7 +83,9 @@ final class Evaluator implements AutoCloseable {
             SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(source);
             while (info.completeness().isComplete()) {
                 checkInterrupted();
-                last = evalSnippet(js, info.source());
+                // Without the line break before it, a second import in a cell would make JShell recompile the
+                // declarations of earlier cells and (in-process) reset their variables to null.
+                last = evalSnippet(js, info.source().strip());
                 info = analysis.analyzeCompletion(info.remaining());
             }
             if (info.completeness() != SourceCodeAnalysis.Completeness.EMPTY) {

@@ -39,6 +39,30 @@ class EvaluatorTest {
     }
 
     @Test
+    void variablesKeepTheirValuesWhenALaterCellRecompilesTheirSnippet() throws CellError {
+        eval("class Holder { static int made = 0; final int id = ++made; }");
+        eval("var held = new Holder();\nvar text = \"kept\";\nint count = 7;");
+        // imports that bring new simple names make JShell recompile earlier snippets
+        eval("import java.util.function.*;\nimport java.util.stream.*;\nimport java.nio.file.*;");
+        eval("class Other { }");
+        assertEquals("kept", eval("text"));
+        assertEquals(7, eval("count"));
+        assertEquals(1, eval("held.id"), "the object itself, not a new one");
+        // a declaration that runs again still gives the new value
+        assertEquals("new", eval("var text = \"new\";\ntext"));
+    }
+
+    @Test
+    void redefiningAMethodKeepsTheVariablesItsOldVersionComputed() throws CellError {
+        // JShell recompiles the declaration of 'computed' when 'source()' changes; it keeps its value, as the
+        // out-of-process JShell does, rather than reading null
+        eval("String source() { return \"first\"; }\nvar computed = source();");
+        eval("String source() { return \"second\"; }");
+        assertEquals("first", eval("computed"));
+        assertEquals("second", eval("source()"));
+    }
+
+    @Test
     void statementsAndDeclarationsHaveNoValue() throws CellError {
         assertNull(eval("int unused = 5;"));
         assertNull(eval("{ String s = \"block\"; }"));
