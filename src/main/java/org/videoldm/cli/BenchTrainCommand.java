@@ -114,13 +114,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
             if (trainableCount == 0) {
                 throw new IllegalArgumentException("the trainable subset matches no parameter");
             }
-            int videos = rows / frames;
-            DiffusionStage stage = new DiffusionStage(new OpenAIWrapper(unet), new Denoiser(new EDMScaling()),
-                    new DiffusionLoss(new EDMSampling(), LossWeighting.edm(0.5)), ctx -> {
-                        Conditioning c = Conditioning.crossattn(ctx.normal(new Shape(rows, contextTokens, cfg.context_dim())))
-                                .withVideo(frames, video ? ctx.manager().zeros(new Shape(videos, frames)) : null);
-                        return new DiffusionStage.Batch(ctx.normal(new Shape(rows, chw[0], chw[1], chw[2])).mul(0.5f), c, null);
-                    });
+            DiffusionStage stage = stage(unet, video, chw, rows, frames, contextTokens);
             ProcessMemory.resetPeak();
             List<Double> times = new ArrayList<>();
             try (Trainer<DiffusionStage.Batch> t = new Trainer<>(stage, new TrainerConfig().lr(1e-4).gradClip(1.0).progress(Progress.Mode.QUIET))) {
@@ -137,5 +131,17 @@ public final class BenchTrainCommand implements Callable<Integer> {
             return new String[] {name, String.format(Locale.ROOT, "%.2f M / %.2f M", trainableCount / 1e6, unet.parameterCount() / 1e6),
                     String.format(Locale.ROOT, "%.3f s", sorted[sorted.length / 2]), String.format(Locale.ROOT, "%.3f s", sorted[0]), String.format(Locale.ROOT, "%d MB", ProcessMemory.peakResidentMb())};
         }
+    }
+
+    /** A diffusion training stage on random latents and context: the network's cost without data loading. */
+    static DiffusionStage stage(UNetModel unet, boolean video, long[] chw, int rows, int frames, int contextTokens) {
+        UNetConfig cfg = unet.config();
+        int videos = rows / frames;
+        return new DiffusionStage(new OpenAIWrapper(unet), new Denoiser(new EDMScaling()),
+                new DiffusionLoss(new EDMSampling(), LossWeighting.edm(0.5)), ctx -> {
+                    Conditioning c = Conditioning.crossattn(ctx.normal(new Shape(rows, contextTokens, cfg.context_dim())))
+                            .withVideo(frames, video ? ctx.manager().zeros(new Shape(videos, frames)) : null);
+                    return new DiffusionStage.Batch(ctx.normal(new Shape(rows, chw[0], chw[1], chw[2])).mul(0.5f), c, null);
+                });
     }
 }
