@@ -62,7 +62,7 @@ public class Conv extends Module implements TimestepBlock {
         java.util.Arrays.fill(dil, 1);
         NDArray out = temporalOnly()
                 ? temporalAs2d(x)
-                : x.getNDArrayInternal().convolution(x, weight, bias, new Shape(stride), new Shape(padding), new Shape(dil), 1).singletonOrThrow();
+                : convolve(x, weight, bias, stride, padding, dil);
         if (FlopCounter.counting()) {
             // 2 * Cin * prod(kernel) per output element, for every output element (batch x Cout x output size).
             FlopCounter.conv(2 * (weight.getShape().size() / weight.getShape().get(0)) * out.getShape().size());
@@ -91,10 +91,38 @@ public class Conv extends Module implements TimestepBlock {
         long[] k = weight.getShape().getShape();
         NDArray x2 = x.reshape(s[0], s[1], s[2], s[3] * s[4]);
         NDArray w2 = weight.reshape(k[0], k[1], k[2], 1);
-        NDArray y = x2.getNDArrayInternal().convolution(x2, w2, bias, new Shape(1, 1), new Shape(padding[0], 0), new Shape(1, 1), 1).singletonOrThrow();
+        NDArray y = convolve(x2, w2, bias, new long[] {1, 1}, new long[] {padding[0], 0}, new long[] {1, 1});
         long[] ys = y.getShape().getShape();
         return y.reshape(ys[0], ys[1], ys[2], s[3], s[4]);
     }
+
+    /**
+     * The engine's convolution, with one guard: libtorch 2.7.1's oneDNN backward pass for the input gradient reads
+     * uninitialised memory when the output channels are not a multiple of its 16-channel blocks (seen on AMD EPYC
+     * Zen 5 with AVX-512: with allocations poisoned, a 3x3 Conv2d 32 -> 4 gives a NaN input gradient every time; without
+     * poisoning, whatever a freed buffer held, now and then a NaN). Such a convolution, while autograd records (a
+     * backward pass may follow), runs with zero output channels appended up to the next multiple of {@link #CHANNEL_BLOCK} and keeps
+     * the real ones: the same values, and a backward pass that reads only memory it wrote. (Switching oneDNN off also
+     * avoids it, but makes the other convolutions several times slower.)
+     */
+    static NDArray convolve(NDArray x, NDArray w, NDArray b, long[] stride, long[] padding, long[] dil) {
+        long out = w.getShape().get(0);
+        long padded = (out + CHANNEL_BLOCK - 1) / CHANNEL_BLOCK * CHANNEL_BLOCK;
+        // Grad mode, not the input's own flag: DJL reports requires_grad only for leaves, not for the activations in between.
+        if (padded == out || !ai.djl.pytorch.jni.JniUtils.isGradMode()) {
+            return x.getNDArrayInternal().convolution(x, w, b, new Shape(stride), new Shape(padding), new Shape(dil), 1).singletonOrThrow();
+        }
+        NDManager sm = x.getManager();
+        long[] extra = w.getShape().getShape().clone();
+        extra[0] = padded - out;
+        NDArray wp = Ops.cat(0, w, sm.zeros(new Shape(extra), w.getDataType()));
+        NDArray bp = b == null ? null : Ops.cat(0, b, sm.zeros(new Shape(padded - out), b.getDataType()));
+        NDArray y = x.getNDArrayInternal().convolution(x, wp, bp, new Shape(stride), new Shape(padding), new Shape(dil), 1).singletonOrThrow();
+        return y.get(new ai.djl.ndarray.index.NDIndex().addAllDim().addSliceDim(0, out));
+    }
+
+    /** oneDNN's channel block with AVX-512 (8 with AVX2, which this also covers). */
+    static final long CHANNEL_BLOCK = 16;
 
     public int outChannels() {
         return (int) weight.getShape().get(0);

@@ -223,7 +223,7 @@ final class GradientPass<B> {
         return new TrainingDivergedException(step + 1, String.format(Locale.ROOT,
                 "training stopped at step %d: %s (loss %.5g)%s; the weights were not updated with it and %s. With a finite loss this is not a "
                         + "learning-rate problem: the backward pass produced garbage. Run again with VIDEOLDM_POISON=1 (memory nobody wrote, and "
-                        + "freed Java buffers, then read as NaN at once) and report the output with this message (libtorch: %s).",
+                        + "freed Java buffers, then read as NaN at once) and VIDEOLDM_ANOMALY=1 (names the backward function that made the NaN) and report the output with this message (libtorch: %s).",
                 step + 1, what, last.loss(), where, lastGood.get(), TorchFlags.status()));
     }
 }

@@ -59,6 +59,14 @@ public final class TorchFlags {
             poisonAllocations(true);
             System.err.println("videoldm: VIDEOLDM_POISON is set: every libtorch allocation starts as NaN (a debugging setting; slower)");
         }
+        if (Setting.lookup("videoldm.anomaly", "VIDEOLDM_ANOMALY").map(v -> v.equals("1") || v.equalsIgnoreCase("true")).orElse(false)) {
+            try {
+                Native.setAnomaly(true);
+                System.err.println("videoldm: VIDEOLDM_ANOMALY is set: a backward function that returns NaN stops the step with its name (slower)");
+            } catch (Throwable e) {
+                System.err.println("videoldm: VIDEOLDM_ANOMALY is set but cannot be applied: " + describe(e));
+            }
+        }
     }
 
     /** What {@link #init} managed to set, for diagnostics and bug reports. */
@@ -80,6 +88,15 @@ public final class TorchFlags {
         } catch (Throwable e) {
             return true; // cannot ask, so it was not switched off either
         }
+    }
+
+    /**
+     * torch's autograd anomaly mode ({@code torch.autograd.set_detect_anomaly}): a backward function that returns NaN
+     * raises an error naming it (e.g. {@code 'ConvolutionBackward0' returned nan values in its 0th output}).
+     */
+    public static synchronized void anomalyMode(boolean on) {
+        init();
+        Native.setAnomaly(on);
     }
 
     /** Whether allocation poisoning is on. */
@@ -134,6 +151,11 @@ public final class TorchFlags {
             MethodHandle enabled = c.downcallHandle(symbol("_ZNK2at7Context17userEnabledNNPACKEv"),
                     MethodType.methodType(byte.class, MemoryAddress.class), FunctionDescriptor.of(CLinker.C_CHAR, CLinker.C_POINTER));
             return (byte) enabled.invokeExact((MemoryAddress) globalContext.invokeExact()) != 0;
+        }
+
+        static void setAnomaly(boolean on) {
+            MemorySegment flag = symbol("_ZN5torch8autograd11AnomalyMode8_enabledE").asSegment(1, ResourceScope.globalScope());
+            MemoryAccess.setByte(flag, (byte) (on ? 1 : 0));
         }
 
         static void setJunkFill(boolean on) {
