@@ -97,6 +97,30 @@ public final class CLIPWeights {
         return new CLIPVisionConfig(width, mlp, proj, layers, Math.max(1, width / 64), (int) conv.get(1), grid * patch, patch, "quick_gelu", 1e-5);
     }
 
+    /**
+     * The text and vision head counts of a transformers CLIP {@code config.json} ({@code text_config} / {@code vision_config}
+     * {@code num_attention_heads}), or null when there is no such file or it does not name both.
+     */
+    public static int[] headsFromConfig(Path configJson) {
+        if (!java.nio.file.Files.isRegularFile(configJson)) {
+            return null;
+        }
+        try {
+            com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(java.nio.file.Files.readString(configJson)).getAsJsonObject();
+            if (!o.has("text_config") || !o.has("vision_config")) {
+                return null;
+            }
+            com.google.gson.JsonObject t = o.getAsJsonObject("text_config");
+            com.google.gson.JsonObject v = o.getAsJsonObject("vision_config");
+            if (!t.has("num_attention_heads") || !v.has("num_attention_heads")) {
+                return null;
+            }
+            return new int[] {t.get("num_attention_heads").getAsInt(), v.get("num_attention_heads").getAsInt()};
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new IllegalArgumentException(configJson + ": not a readable CLIP config: " + e.getMessage(), e);
+        }
+    }
+
     private static Shape needShape(Map<String, Shape> t, String key) {
         Shape s = t.get(key);
         if (s == null) {
