@@ -22,13 +22,13 @@ public final class TrainClipCommand implements Callable<Integer> {
     List<Path> captions;
 
     @Option(names = "--width", description = "Width of both towers (default ${DEFAULT-VALUE}).")
-    int width = 128;
+    int width = 64;
 
     @Option(names = "--layers", description = "Layers of both towers (default ${DEFAULT-VALUE}).")
-    int layers = 4;
+    int layers = 3;
 
     @Option(names = "--heads", description = "Attention heads of both towers (default ${DEFAULT-VALUE}).")
-    int heads = 4;
+    int heads = 2;
 
     @Option(names = "--image-size", description = "Square input of the image tower, after CLIP's resize and centre crop (default ${DEFAULT-VALUE}).")
     int imageSize = 64;

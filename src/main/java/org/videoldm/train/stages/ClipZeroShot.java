@@ -69,6 +69,7 @@ final class ClipZeroShot {
             }
             metrics.put("zero-shot " + a.name() + " accuracy " + group, ZeroShot.accuracy(ZeroShot.predict(images, ZeroShot.classEmbeddings(perClass)), truth));
         }
+        metrics.put("zero-shot frames " + group, (double) ids.stream().filter(id -> labels.of(id) != null).count());
     }
 
     /** Mean cosine of frame and own caption, and of frame and the caption of the clip half the list away (another scene). */
@@ -119,7 +120,8 @@ final class ClipZeroShot {
         for (int start = 0; start < texts.size(); start += BATCH) {
             try (NDManager b = m.newSubManager()) {
                 List<String> batch = texts.subList(start, Math.min(texts.size(), start + BATCH));
-                float[] e = model.textEmbeds(b.create(tokenizer.encodeBatch(batch, model.config().text_config().max_position_embeddings()))).toFloatArray();
+                float[] e = model.textEmbeds(b.create(tokenizer.encodeBatch(batch,
+                        ClipTraining.paddedLength(tokenizer, batch, model.config().text_config().max_position_embeddings())))).toFloatArray();
                 System.arraycopy(e, 0, out, at, e.length);
                 at += e.length;
             }
