@@ -43,11 +43,12 @@ public final class CLIPWeights {
         Map<String, NDArray> mine = new LinkedHashMap<>();
         java.util.Set<String> roots = new java.util.HashSet<>();
         for (String k : module.namedParameters().keySet()) {
-            roots.add(k.substring(0, k.indexOf('.') + 1));
+            roots.add(k.indexOf('.') < 0 ? k : k.substring(0, k.indexOf('.') + 1));
         }
         tensors.forEach((k, v) -> {
             int dot = k.indexOf('.');
-            if (dot > 0 && roots.contains(k.substring(0, dot + 1))) {
+            // a top-level tensor (CLIPModel's logit_scale) is its own root
+            if (dot > 0 ? roots.contains(k.substring(0, dot + 1)) : roots.contains(k)) {
                 mine.put(k, v);
             }
         });
