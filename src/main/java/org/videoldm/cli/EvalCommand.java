@@ -334,7 +334,7 @@ public final class EvalCommand implements Callable<Integer> {
                     sum += sim.videoScore(clips.get(new NDIndex("0")), byVideo.get(i), batch);
                 }
             }
-            return new MetricResult("CLIPSIM", sum / gen.videos().size(), Double.NaN, gen.videos().size(), 0, frames, sim.name());
+            return new MetricResult(sim.metricName(), sum / gen.videos().size(), Double.NaN, gen.videos().size(), 0, frames, sim.name());
         }
     }
 

@@ -7,8 +7,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.videoldm.model.clip.CLIPImageProcessor;
+import org.videoldm.model.clip.CLIPTextConfig;
 import org.videoldm.model.clip.CLIPTextModelWithProjection;
 import org.videoldm.model.clip.CLIPTokenizer;
+import org.videoldm.model.clip.CLIPVisionConfig;
 import org.videoldm.model.clip.CLIPVisionModelWithProjection;
 import org.videoldm.model.clip.CLIPWeights;
 
@@ -25,14 +27,27 @@ public final class CLIPSim implements AutoCloseable {
     private final CLIPVisionModelWithProjection vision;
     private final CLIPImageProcessor processor;
     private final String name;
+    private final String metric;
+
+    /** Safetensors metadata naming the metric a CLIP's similarity is reported as; toy CLIPs trained here say {@link #TOY}. */
+    public static final String KEY_METRIC = "videoldm.metric";
+    public static final String REAL = "CLIPSIM";
+    /** The name of the similarity under a toy CLIP trained here: never comparable to published CLIPSIM. */
+    public static final String TOY = "CLIPSIM-toy";
 
     public CLIPSim(NDManager manager, CLIPTokenizer tokenizer, CLIPTextModelWithProjection text, CLIPVisionModelWithProjection vision, String name) {
+        this(manager, tokenizer, text, vision, name, REAL);
+    }
+
+    public CLIPSim(NDManager manager, CLIPTokenizer tokenizer, CLIPTextModelWithProjection text, CLIPVisionModelWithProjection vision, String name,
+            String metric) {
         this.manager = manager;
         this.tokenizer = tokenizer;
         this.text = text;
         this.vision = vision;
         this.processor = new CLIPImageProcessor(vision.config().image_size());
         this.name = name;
+        this.metric = metric;
     }
 
     /**
@@ -48,11 +63,23 @@ public final class CLIPSim implements AutoCloseable {
         NDManager m = NDManager.newBaseManager();
         try (NDManager scratch = m.newSubManager()) {
             Map<String, NDArray> t = CLIPWeights.read(weights, "", scratch);
-            CLIPTextModelWithProjection text = new CLIPTextModelWithProjection(m, CLIPWeights.inferText(t));
-            CLIPVisionModelWithProjection vision = new CLIPVisionModelWithProjection(m, CLIPWeights.inferVision(t));
+            CLIPTextConfig tc = CLIPWeights.inferText(t);
+            CLIPVisionConfig vc = CLIPWeights.inferVision(t);
+            // heads do not show in the shapes; a transformers folder's config.json names them (else width / 64, as OpenAI's)
+            int[] heads = CLIPWeights.headsFromConfig(dir.resolve("config.json"));
+            if (heads != null) {
+                tc = tc.withHeads(heads[0]);
+                vc = vc.withHeads(heads[1]);
+            }
+            CLIPTextModelWithProjection text = new CLIPTextModelWithProjection(m, tc);
+            CLIPVisionModelWithProjection vision = new CLIPVisionModelWithProjection(m, vc);
             CLIPWeights.load(text, t, weights.toString());
             CLIPWeights.load(vision, t, weights.toString());
-            return new CLIPSim(m, CLIPTokenizer.fromDirectory(dir), text, vision, "clip(" + dir.getFileName() + ")");
+            String metric;
+            try (org.videoldm.io.SafetensorsFile f = org.videoldm.io.SafetensorsFile.open(weights)) {
+                metric = f.metadata() == null ? REAL : f.metadata().getOrDefault(KEY_METRIC, REAL);
+            }
+            return new CLIPSim(m, CLIPTokenizer.fromDirectory(dir), text, vision, "clip(" + dir.getFileName() + ")", metric);
         } catch (RuntimeException e) {
             m.close();
             throw e;
@@ -61,6 +88,11 @@ public final class CLIPSim implements AutoCloseable {
 
     public String name() {
         return name;
+    }
+
+    /** What the similarity is called: {@code CLIPSIM} with real CLIP weights, {@code CLIPSIM-toy} with a toy CLIP trained here. */
+    public String metricName() {
+        return metric;
     }
 
     /** Mean over frames of the frame-prompt cosine for one video, frames uint8 [T, H, W, 3]. */
@@ -107,7 +139,7 @@ public final class CLIPSim implements AutoCloseable {
             sum += videoScore(videos.get(i), prompts.get(i), batchSize);
             frames = (int) videos.get(i).getShape().get(0);
         }
-        return new MetricResult("CLIPSIM", sum / videos.size(), Double.NaN, videos.size(), 0, frames, name);
+        return new MetricResult(metric, sum / videos.size(), Double.NaN, videos.size(), 0, frames, name);
     }
 
     /** Row-wise cosine of the L2-normalised embeddings: a [B, D], b [B, D] give [B]. */

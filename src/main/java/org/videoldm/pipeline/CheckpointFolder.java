@@ -23,6 +23,8 @@ public final class CheckpointFolder {
     public static final String TEXT_ENCODER = "text_encoder";
     /** Folder of the text encoder's tokenizer (vocab.json + merges.txt, or tokenizer.json). */
     public static final String TOKENIZER_DIR = "tokenizer";
+    /** A toy CLIP folder as transformers lays one out (model.safetensors, config.json, vocab.json, merges.txt): CLIPSIM-toy. */
+    public static final String CLIP_TOY = "clip_toy";
     /** The feature network of FVD-toy and FID-toy. */
     public static final String FVD_TOY = "fvd_toy";
 
@@ -31,7 +33,8 @@ public final class CheckpointFolder {
 
     /** How each network is made, for error messages. */
     private static final Map<String, String> HOW = Map.ofEntries(
-            Map.entry(TEXT_ENCODER, "./videoldm t2v init --sd-checkpoint FILE"),
+            Map.entry(TEXT_ENCODER, "./videoldm train clip (a toy CLIP) or ./videoldm t2v init --sd-checkpoint FILE"),
+            Map.entry(CLIP_TOY, "./videoldm train clip"),
             Map.entry(AUTOENCODER, "./videoldm train autoencoder"),
             Map.entry(IMAGE_LDM, "./videoldm train image-ldm"),
             Map.entry(VIDEO_LDM, "./videoldm train temporal"),

@@ -46,6 +46,9 @@ public final class CLIPTokenizer {
     private final int eosId;
     private final int padId;
     private final boolean fixText;
+    /** id to token and byte symbol to byte, built on the first {@link #decode}. */
+    private volatile Map<Integer, String> inverse;
+    private volatile Map<Character, Integer> byteOf;
 
     private CLIPTokenizer(Map<String, Integer> vocab, Map<String, Integer> mergeRanks, Integer padId, boolean fixText) {
         this.vocab = vocab;
@@ -212,14 +215,82 @@ public final class CLIPTokenizer {
     }
 
     private void tokenizeChunk(String chunk, List<Integer> ids) {
-        String t = fixText ? TextFixer.fixText(chunk) : Normalizer.normalize(chunk, Normalizer.Form.NFC);
-        t = collapseWhitespace(t).toLowerCase(Locale.ROOT);
-        Matcher m = PIECES.matcher(t);
-        while (m.find()) {
-            for (int id : bpe(m.group())) {
+        for (String piece : pieces(chunk, fixText)) {
+            for (int id : bpe(piece)) {
                 ids.add(id);
             }
         }
+    }
+
+    /**
+     * The pre-tokenisation: fixed (or NFC-normalised) text, whitespace collapsed, lower-cased, split by CLIP's regex. A
+     * vocabulary learnt from these pieces ({@link BpeTrainer}) tokenises exactly as it was learnt.
+     */
+    static List<String> pieces(String chunk, boolean fixText) {
+        String t = fixText ? TextFixer.fixText(chunk) : Normalizer.normalize(chunk, Normalizer.Form.NFC);
+        t = collapseWhitespace(t).toLowerCase(Locale.ROOT);
+        Matcher m = PIECES.matcher(t);
+        List<String> out = new ArrayList<>();
+        while (m.find()) {
+            out.add(m.group());
+        }
+        return out;
+    }
+
+    /** A piece as byte symbols, {@code </w>} on the last: the units BPE merges start from. */
+    static List<String> symbols(String piece) {
+        byte[] bytes = piece.getBytes(StandardCharsets.UTF_8);
+        List<String> word = new ArrayList<>(bytes.length);
+        for (byte b : bytes) {
+            word.add(BYTE_SYMBOLS[b & 0xff]);
+        }
+        word.set(word.size() - 1, word.get(word.size() - 1) + "</w>");
+        return word;
+    }
+
+    /** The 256 byte symbols in byte order (GPT-2/CLIP's bytes_to_unicode). */
+    static List<String> byteAlphabet() {
+        return List.of(BYTE_SYMBOLS);
+    }
+
+    /**
+     * Text of ids, as transformers' {@code decode}: tokens joined, byte symbols turned back into bytes (UTF-8), each
+     * {@code </w>} a space, the result stripped; the start/end tokens (and padding) dropped when {@code skipSpecial}.
+     */
+    public String decode(int[] ids, boolean skipSpecial) {
+        if (inverse == null) {
+            Map<Integer, String> inv = new HashMap<>();
+            vocab.forEach((k, v) -> inv.put(v, k));
+            Map<Character, Integer> bytes = new HashMap<>();
+            for (int b = 0; b < 256; b++) {
+                bytes.put(BYTE_SYMBOLS[b].charAt(0), b);
+            }
+            inverse = inv;
+            byteOf = bytes;
+        }
+        StringBuilder tokens = new StringBuilder();
+        for (int id : ids) {
+            if (skipSpecial && (id == bosId || id == eosId || id == padId)) {
+                continue;
+            }
+            String tok = inverse.get(id);
+            if (tok == null) {
+                throw new IllegalArgumentException("CLIP tokenizer: id " + id + " is not in the vocabulary");
+            }
+            tokens.append(tok);
+        }
+        String joined = tokens.toString().replace("</w>", " ");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < joined.length(); i++) {
+            char c = joined.charAt(i);
+            Integer b = c == ' ' ? Integer.valueOf(' ') : byteOf.get(c);
+            if (b == null) {
+                // special tokens such as <|endoftext|> are plain ASCII: their characters are their own byte symbols
+                b = (int) c;
+            }
+            out.write(b);
+        }
+        return new String(out.toByteArray(), StandardCharsets.UTF_8).strip();
     }
 
     /** Python's {@code re.sub(r"\s+", " ", text).strip()}: runs of str.isspace() characters become one space. */
@@ -252,12 +323,7 @@ public final class CLIPTokenizer {
         if (cached != null) {
             return cached;
         }
-        byte[] bytes = piece.getBytes(StandardCharsets.UTF_8);
-        List<String> word = new ArrayList<>(bytes.length);
-        for (byte b : bytes) {
-            word.add(BYTE_SYMBOLS[b & 0xff]);
-        }
-        word.set(word.size() - 1, word.get(word.size() - 1) + "</w>");
+        List<String> word = symbols(piece);
         while (word.size() > 1) {
             int best = Integer.MAX_VALUE;
             String bestLeft = null;

@@ -39,6 +39,29 @@ public record CLIPVisionConfig(
         return c;
     }
 
+    /** The kwargs, as {@link #fromJson} reads them. */
+    public JsonObject toJson() {
+        JsonObject o = new JsonObject();
+        o.addProperty("hidden_size", hidden_size);
+        o.addProperty("intermediate_size", intermediate_size);
+        o.addProperty("projection_dim", projection_dim);
+        o.addProperty("num_hidden_layers", num_hidden_layers);
+        o.addProperty("num_attention_heads", num_attention_heads);
+        o.addProperty("num_channels", num_channels);
+        o.addProperty("image_size", image_size);
+        o.addProperty("patch_size", patch_size);
+        o.addProperty("hidden_act", hidden_act);
+        o.addProperty("layer_norm_eps", layer_norm_eps);
+        return o;
+    }
+
+    /** The same config with another head count (heads do not show in the weights' shapes). */
+    public CLIPVisionConfig withHeads(int heads) {
+        JsonObject o = toJson();
+        o.addProperty("num_attention_heads", heads);
+        return fromJson(o);
+    }
+
     public int numPatches() {
         return (image_size / patch_size) * (image_size / patch_size);
     }

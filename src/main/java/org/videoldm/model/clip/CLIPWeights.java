@@ -43,11 +43,12 @@ public final class CLIPWeights {
         Map<String, NDArray> mine = new LinkedHashMap<>();
         java.util.Set<String> roots = new java.util.HashSet<>();
         for (String k : module.namedParameters().keySet()) {
-            roots.add(k.substring(0, k.indexOf('.') + 1));
+            roots.add(k.indexOf('.') < 0 ? k : k.substring(0, k.indexOf('.') + 1));
         }
         tensors.forEach((k, v) -> {
             int dot = k.indexOf('.');
-            if (dot > 0 && roots.contains(k.substring(0, dot + 1))) {
+            // a top-level tensor (CLIPModel's logit_scale) is its own root
+            if (dot > 0 ? roots.contains(k.substring(0, dot + 1)) : roots.contains(k)) {
                 mine.put(k, v);
             }
         });
@@ -95,6 +96,30 @@ public final class CLIPWeights {
         int mlp = (int) need(t, "vision_model.encoder.layers.0.mlp.fc1.weight").get(0);
         int proj = t.containsKey("visual_projection.weight") ? (int) t.get("visual_projection.weight").getShape().get(0) : width;
         return new CLIPVisionConfig(width, mlp, proj, layers, Math.max(1, width / 64), (int) conv.get(1), grid * patch, patch, "quick_gelu", 1e-5);
+    }
+
+    /**
+     * The text and vision head counts of a transformers CLIP {@code config.json} ({@code text_config} / {@code vision_config}
+     * {@code num_attention_heads}), or null when there is no such file or it does not name both.
+     */
+    public static int[] headsFromConfig(Path configJson) {
+        if (!java.nio.file.Files.isRegularFile(configJson)) {
+            return null;
+        }
+        try {
+            com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(java.nio.file.Files.readString(configJson)).getAsJsonObject();
+            if (!o.has("text_config") || !o.has("vision_config")) {
+                return null;
+            }
+            com.google.gson.JsonObject t = o.getAsJsonObject("text_config");
+            com.google.gson.JsonObject v = o.getAsJsonObject("vision_config");
+            if (!t.has("num_attention_heads") || !v.has("num_attention_heads")) {
+                return null;
+            }
+            return new int[] {t.get("num_attention_heads").getAsInt(), v.get("num_attention_heads").getAsInt()};
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new IllegalArgumentException(configJson + ": not a readable CLIP config: " + e.getMessage(), e);
+        }
     }
 
     private static Shape needShape(Map<String, Shape> t, String key) {
