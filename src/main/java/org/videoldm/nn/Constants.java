@@ -1,0 +1,36 @@
+package org.videoldm.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Constant arrays the networks' forward passes need on every call (the identity affine of a layer-norm, a scale
+ * factor), made once per value, length and dtype in engine memory and shared by all modules. Creating them per call
+ * costs a native op and an allocation each time. Nobody may write to or close them; they live as long as the
+ * process (one entry per distinct key: a handful of lengths per network and resolution).
+ */
+public final class Constants {
+    private Constants() {}
+
+    private static final NDManager MANAGER = NDManager.newBaseManager();
+    private static final Map<String, NDArray> CACHE = new ConcurrentHashMap<>();
+
+    /** A vector of {@code length} copies of {@code value}. */
+    public static NDArray filled(float value, long length, DataType type) {
+        return CACHE.computeIfAbsent(value + "/" + length + "/" + type, k -> MANAGER.full(new Shape(length), value, type));
+    }
+
+    /** A 0-dim {@code value}. */
+    public static NDArray scalar(float value, DataType type) {
+        return CACHE.computeIfAbsent(value + "/scalar/" + type, k -> MANAGER.full(new Shape(), value, type));
+    }
+
+    /** Number of cached arrays (for tests). */
+    static int size() {
+        return CACHE.size();
+    }
+}
