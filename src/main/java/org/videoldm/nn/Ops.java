@@ -62,7 +62,10 @@ public final class Ops {
         return like.getManager().full(new Shape(), c, like.getDataType());
     }
 
-    /** SiLU (swish with beta 1): {@code x * sigmoid(x)}. */
+    /**
+     * SiLU (swish with beta 1): {@code x * sigmoid(x)}, two ops. DJL has no fused SiLU, and its {@code Activation.swish}
+     * adds a third, a multiply by a Java-buffer scalar (see {@link #scale}).
+     */
     public static NDArray silu(NDArray x) {
         return x.mul(Activation.sigmoid(x));
     }
@@ -90,7 +93,8 @@ public final class Ops {
             // q [..., N, d] and k [..., M, d]: 2*N*M*d for the scores and 2*N*M*d for the weighted sum of v.
             FlopCounter.attention(4 * q.getShape().size() * k.getShape().get(k.getShape().dimension() - 2));
         }
-        NDArray scores = scale(q, (float) (1.0 / Math.sqrt(d))).matMul(k.swapAxes(-1, -2));
+        // the scale is a shared constant (one per head width and dtype), not a new array per call
+        NDArray scores = q.mul(Constants.scalar((float) (1.0 / Math.sqrt(d)), q.getDataType())).matMul(k.swapAxes(-1, -2));
         return scores.softmax(-1).matMul(v);
     }
 
