@@ -6,12 +6,14 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Constant arrays the networks' forward passes need on every call (the identity affine of a layer-norm, a scale
- * factor), made once per value, length and dtype in engine memory and shared by all modules. Creating them per call
- * costs a native op and an allocation each time. Nobody may write to or close them; they live as long as the
- * process (one entry per distinct key: a handful of lengths per network and resolution).
+ * factor, the sinusoid of frame positions), made once per key in engine memory and shared by all modules. Creating
+ * them per call costs native ops and allocations each time. Nobody may write to or close them; they live as long as
+ * the process (one entry per distinct key: a handful per network and resolution). An op whose first operand is a
+ * constant puts its result in the constants' manager: attach such a result to the caller's scope.
  */
 public final class Constants {
     private Constants() {}
@@ -27,6 +29,17 @@ public final class Constants {
     /** A 0-dim {@code value}. */
     public static NDArray scalar(float value, DataType type) {
         return CACHE.computeIfAbsent(value + "/scalar/" + type, k -> MANAGER.full(new Shape(), value, type));
+    }
+
+    /** The array {@code make} builds (in a scratch manager it may fill with intermediates), built once per key. */
+    public static NDArray cached(String key, Function<NDManager, NDArray> make) {
+        return CACHE.computeIfAbsent("cached/" + key, k -> {
+            try (NDManager scratch = MANAGER.newSubManager()) {
+                NDArray a = make.apply(scratch);
+                a.attach(MANAGER);
+                return a;
+            }
+        });
     }
 
     /** Number of cached arrays (for tests). */
