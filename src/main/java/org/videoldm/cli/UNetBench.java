@@ -33,7 +33,9 @@ import picocli.CommandLine.Option;
 @Command(name = "unet", mixinStandardHelpOptions = true,
         description = "Time forward and forward+backward of the UNet (default: model_channels 64, channel_mult [1,2,2], attention at the two "
                 + "lower resolutions, 32 channels per head, context_dim 64, batch 8 of 4x16x32 latents). --video: the VideoUNet with 8 frames = 1 video, "
-                + "a 64-wide vector input and merge_factor 0.5. Times are also given as multiples of a 2048^3 matmul in the same process.")
+                + "a 64-wide vector input and merge_factor 0.5. Times are also given as multiples of a 2048^3 matmul in the same process. "
+                + "With VIDEOLDM_OPCOUNT naming the built scripts/opcount helper, also libtorch operators per step (VIDEOLDM_OPCOUNT_NAMES=1: "
+                + "per-operator counts in opcount-*.txt).")
 public final class UNetBench implements Callable<Integer> {
     @Option(names = "--video", description = "Benchmark the VideoUNet (SVD-style temporal layers); the batch is videos of --frames frames.")
     boolean video;

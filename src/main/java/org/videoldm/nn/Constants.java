@@ -33,13 +33,23 @@ public final class Constants {
 
     /** The array {@code make} builds (in a scratch manager it may fill with intermediates), built once per key. */
     public static NDArray cached(String key, Function<NDManager, NDArray> make) {
-        return CACHE.computeIfAbsent("cached/" + key, k -> {
-            try (NDManager scratch = MANAGER.newSubManager()) {
-                NDArray a = make.apply(scratch);
-                a.attach(MANAGER);
-                return a;
-            }
-        });
+        String k = "cached/" + key;
+        NDArray hit = CACHE.get(k);
+        if (hit != null) {
+            return hit;
+        }
+        // built outside the map's lock, so that make may itself use cached constants
+        NDArray made;
+        try (NDManager scratch = MANAGER.newSubManager()) {
+            made = make.apply(scratch);
+            made.attach(MANAGER);
+        }
+        NDArray earlier = CACHE.putIfAbsent(k, made);
+        if (earlier != null) {
+            made.close();
+            return earlier;
+        }
+        return made;
     }
 
     /** Number of cached arrays (for tests). */
