@@ -20,6 +20,7 @@ import org.videoldm.model.VideoUNet;
 import org.videoldm.model.VideoUNetConfig;
 import org.videoldm.nn.FlopCounter;
 import org.videoldm.temporal.TemporalParameters;
+import org.videoldm.util.OpCount;
 import org.videoldm.util.ProcessMemory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,7 +33,9 @@ import picocli.CommandLine.Option;
 @Command(name = "unet", mixinStandardHelpOptions = true,
         description = "Time forward and forward+backward of the UNet (default: model_channels 64, channel_mult [1,2,2], attention at the two "
                 + "lower resolutions, 32 channels per head, context_dim 64, batch 8 of 4x16x32 latents). --video: the VideoUNet with 8 frames = 1 video, "
-                + "a 64-wide vector input and merge_factor 0.5. Times are also given as multiples of a 2048^3 matmul in the same process.")
+                + "a 64-wide vector input and merge_factor 0.5. Times are also given as multiples of a 2048^3 matmul in the same process. "
+                + "With VIDEOLDM_OPCOUNT naming the built scripts/opcount helper, also libtorch operators per step (VIDEOLDM_OPCOUNT_NAMES=1: "
+                + "per-operator counts in opcount-*.txt).")
 public final class UNetBench implements Callable<Integer> {
     @Option(names = "--video", description = "Benchmark the VideoUNet (SVD-style temporal layers); the batch is videos of --frames frames.")
     boolean video;
@@ -136,6 +139,10 @@ public final class UNetBench implements Callable<Integer> {
             anchor.print("forward", fwd, fwdFlops);
             anchor.print("forward+backward", both, 3 * fwdFlops);
             System.out.printf(Locale.ROOT, "peak resident memory (VmHWM): forward %,d MB, forward+backward %,d MB%n", peakFwd, peakBoth);
+            if (OpCount.available()) {
+                printOps("forward", countOps(manager, net, in, false, "forward"));
+                printOps("forward+backward", countOps(manager, net, in, true, "forward-backward"));
+            }
             return 0;
         }
     }
@@ -192,6 +199,27 @@ public final class UNetBench implements Callable<Integer> {
         }
         Arrays.sort(ms);
         return new double[] {ms[ms.length / 2], ms[0], faults / (double) iterations};
+    }
+
+    /** libtorch operators of one step (see {@link OpCount}); per-operator counts go to opcount-*.txt when asked for. */
+    private OpCount.Counts countOps(NDManager m, UNetModel net, Inputs in, boolean backward, String name) {
+        try (NDManager step = m.newSubManager()) {
+            attachAll(step, in);
+            return OpCount.of(() -> {
+                if (backward) {
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        gc.backward(forward(net, in).square().mean());
+                    }
+                } else {
+                    forward(net, in);
+                }
+            }, Path.of("opcount-" + (video ? "video-" : "image-") + name + ".txt"));
+        }
+    }
+
+    private static void printOps(String what, OpCount.Counts c) {
+        System.out.printf(Locale.ROOT, "libtorch operators per %s step: %,d called from Java/autograd (%,d incl. nested), %,d autograd nodes%n",
+                what, c.top(), c.all(), c.nodes());
     }
 
     /** Lends the inputs to the step's manager, so everything computed from them is freed with it; they return when it closes. */

@@ -91,6 +91,7 @@ public class Conv extends Module implements TimestepBlock {
         long[] k = weight.getShape().getShape();
         NDArray x2 = x.reshape(s[0], s[1], s[2], s[3] * s[4]);
         NDArray w2 = weight.reshape(k[0], k[1], k[2], 1);
+        w2.attach(x.getManager()); // a view made per call: freed with the call's scope, not kept with the parameters
         NDArray y = convolve(x2, w2, bias, new long[] {1, 1}, new long[] {padding[0], 0}, new long[] {1, 1});
         long[] ys = y.getShape().getShape();
         return y.reshape(ys[0], ys[1], ys[2], s[3], s[4]);

@@ -30,11 +30,17 @@ public class CrossAttention extends Module {
     public NDArray forward(NDArray x, NDArray context) {
         NDArray c = context == null ? x : context;
         NDArray q = splitHeads(toQ.forward(x));
-        NDArray k = splitHeads(toK.forward(c));
+        NDArray kT = keysTransposed(toK.forward(c));
         NDArray v = splitHeads(toV.forward(c));
-        NDArray o = Ops.attention(q, k, v);
+        NDArray o = Ops.attentionTransposedKeys(q, kT, v);
         long[] s = o.getShape().getShape();
         return toOut.forward(o.swapAxes(1, 2).reshape(s[0], s[2], s[1] * s[3]));
+    }
+
+    /** [B, M, heads * d] to [B, heads, d, M] in one permute (splitHeads and a transpose would take two). */
+    private NDArray keysTransposed(NDArray t) {
+        long[] s = t.getShape().getShape();
+        return t.reshape(s[0], s[1], heads, s[2] / heads).transpose(0, 2, 3, 1);
     }
 
     private NDArray splitHeads(NDArray t) {

@@ -3,13 +3,18 @@ package org.videoldm.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * GroupNorm with affine weight/bias per channel, as torch's {@code nn.GroupNorm}: 32 groups, eps 1e-5
  * in the UNet ({@code GroupNorm32}) and 1e-6 in the autoencoder ({@code Normalize}). DJL has no
  * group-norm op, so the input is viewed as [N, G, rest] and normalised with the engine's fused
- * layer-norm over the last axis, then scaled and shifted per channel. Works for 4D and 5D inputs.
+ * layer-norm over the last axis; the per-channel scale and shift is one inference-mode batch-norm with
+ * mean 0, variance 1 and eps 0, i.e. {@code x * weight + bias} in one op (four ops in all, instead of
+ * reshapes of the parameters, a multiply and an add). Works for 4D and 5D inputs.
  */
 public class GroupNorm extends Module {
     private final int groups;
@@ -44,18 +49,12 @@ public class GroupNorm extends Module {
         long c = shape.get(1);
         NDArray grouped = x.reshape(n, groups, -1);
         long rest = grouped.getShape().get(2);
-        NDManager sm = x.getManager();
-        NDArray normed = ai.djl.nn.norm.LayerNorm.layerNorm(grouped, new Shape(rest), sm.ones(new Shape(rest), x.getDataType()), sm.zeros(new Shape(rest), x.getDataType()), eps)
-                .singletonOrThrow();
-        long[] bshape = new long[shape.dimension()];
-        java.util.Arrays.fill(bshape, 1);
-        bshape[1] = c;
-        // the reshaped views would otherwise belong to the parameters' manager and pile up there, one pair per call
-        NDArray w = weight.reshape(bshape);
-        NDArray b = bias.reshape(bshape);
-        w.attach(sm);
-        b.attach(sm);
-        return normed.reshape(shape).mul(w).add(b);
+        DataType type = x.getDataType();
+        NDArray normed = ai.djl.nn.norm.LayerNorm.layerNorm(grouped, new Shape(rest), Constants.filled(1f, rest, type), Constants.filled(0f, rest, type), eps)
+                .singletonOrThrow().reshape(shape);
+        // inference-mode batch-norm: (x - 0) / sqrt(1 + 0) * weight + bias; its running statistics are only read
+        return JniUtils.batchNorm((PtNDArray) normed, (PtNDArray) Constants.filled(0f, c, type), (PtNDArray) Constants.filled(1f, c, type),
+                (PtNDArray) weight, (PtNDArray) bias, false, 0.0, 0.0);
     }
 
     @Override

@@ -62,7 +62,10 @@ public final class Ops {
         return like.getManager().full(new Shape(), c, like.getDataType());
     }
 
-    /** SiLU (swish with beta 1): {@code x * sigmoid(x)}. */
+    /**
+     * SiLU (swish with beta 1): {@code x * sigmoid(x)}, two ops. DJL has no fused SiLU, and its {@code Activation.swish}
+     * adds a third, a multiply by a Java-buffer scalar (see {@link #scale}).
+     */
     public static NDArray silu(NDArray x) {
         return x.mul(Activation.sigmoid(x));
     }
@@ -85,12 +88,21 @@ public final class Ops {
 
     /** Scaled dot-product attention over [..., N, D] queries and [..., M, D] keys/values, scale 1/sqrt(D). */
     public static NDArray attention(NDArray q, NDArray k, NDArray v) {
+        return attentionTransposedKeys(q, k.swapAxes(-1, -2), v);
+    }
+
+    /**
+     * {@link #attention} given the keys as [..., D, M], for callers that can lay them out so in one view instead of
+     * transposing twice.
+     */
+    public static NDArray attentionTransposedKeys(NDArray q, NDArray kT, NDArray v) {
         long d = q.getShape().get(q.getShape().dimension() - 1);
         if (FlopCounter.counting()) {
-            // q [..., N, d] and k [..., M, d]: 2*N*M*d for the scores and 2*N*M*d for the weighted sum of v.
-            FlopCounter.attention(4 * q.getShape().size() * k.getShape().get(k.getShape().dimension() - 2));
+            // q [..., N, d] and kT [..., d, M]: 2*N*M*d for the scores and 2*N*M*d for the weighted sum of v.
+            FlopCounter.attention(4 * q.getShape().size() * kT.getShape().get(kT.getShape().dimension() - 1));
         }
-        NDArray scores = scale(q, (float) (1.0 / Math.sqrt(d))).matMul(k.swapAxes(-1, -2));
+        // the scale is a shared constant (one per head width and dtype), not a new array per call
+        NDArray scores = q.mul(Constants.scalar((float) (1.0 / Math.sqrt(d)), q.getDataType())).matMul(kT);
         return scores.softmax(-1).matMul(v);
     }
 

@@ -77,11 +77,16 @@ public class ResBlock extends Module implements TimestepBlock {
 
     @Override
     public NDArray forward(NDArray x, Inputs in) {
-        return forward(x, in.emb());
+        return forwardSiluEmb(x, in.embSilu());
     }
 
     /** x [N, C, H, W] (or [b, C, t, H, W] in 3D), emb [N, E] (or [b, t, E] in 3D). */
     public NDArray forward(NDArray x, NDArray emb) {
+        return forwardSiluEmb(x, skipTEmb ? null : Ops.silu(emb));
+    }
+
+    /** {@link #forward(NDArray, NDArray)} given SiLU(emb) (shared by the blocks of one UNet forward); null when the block skips it. */
+    public NDArray forwardSiluEmb(NDArray x, NDArray embSilu) {
         NDArray h = Ops.silu(inNorm.forward(x));
         if (resample != Resample.NONE) {
             h = resample(h);
@@ -91,9 +96,13 @@ public class ResBlock extends Module implements TimestepBlock {
         if (skipTEmb) {
             h = outConv.forward(Ops.silu(outNorm.forward(h)));
         } else {
-            NDArray e = embLinear.forward(Ops.silu(emb));
-            while (e.getShape().dimension() < h.getShape().dimension()) {
-                e = e.expandDims(-1);
+            NDArray e = embLinear.forward(embSilu);
+            long[] es = e.getShape().getShape();
+            if (es.length < h.getShape().dimension()) {
+                // one view with trailing unit axes, not one expandDims per axis
+                long[] to = java.util.Arrays.copyOf(es, h.getShape().dimension());
+                java.util.Arrays.fill(to, es.length, to.length, 1);
+                e = e.reshape(to);
             }
             if (useScaleShiftNorm) {
                 var ss = e.split(2, 1);

@@ -18,8 +18,13 @@ public interface TimestepBlock {
      * @param timeContext context for temporal cross-attention, or null
      * @param numVideoFrames frames per video (N = videos x frames), or 1 for images
      * @param imageOnlyIndicator [videos, frames], 1 where a frame is treated as an independent image; may be null
+     * @param embSilu SiLU of {@code emb}, which every ResBlock's {@code emb_layers} starts with: computed once per forward
      */
-    record Inputs(NDArray emb, NDArray context, NDArray timeContext, int numVideoFrames, NDArray imageOnlyIndicator) {
+    record Inputs(NDArray emb, NDArray context, NDArray timeContext, int numVideoFrames, NDArray imageOnlyIndicator, NDArray embSilu) {
+        public Inputs(NDArray emb, NDArray context, NDArray timeContext, int numVideoFrames, NDArray imageOnlyIndicator) {
+            this(emb, context, timeContext, numVideoFrames, imageOnlyIndicator, emb == null ? null : Ops.silu(emb));
+        }
+
         public static Inputs image(NDArray emb, NDArray context) {
             return new Inputs(emb, context, null, 1, null);
         }

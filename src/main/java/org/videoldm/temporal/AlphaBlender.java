@@ -6,7 +6,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.Locale;
+import org.videoldm.nn.Constants;
 import org.videoldm.nn.Module;
 
 /**
@@ -74,32 +77,50 @@ public final class AlphaBlender extends Module {
 
     /**
      * alpha ready to broadcast against a per-frame tensor of the given rank: {@code [1]} for fixed/learned,
-     * {@code [(b t), 1, ...]} for learned_with_images.
+     * {@code [(b t), 1, ...]} for learned_with_images. New arrays belong to the indicator's manager (the parameter's
+     * without an indicator).
      */
     public NDArray alpha(NDArray imageOnlyIndicator, int rank) {
+        return alpha(imageOnlyIndicator == null ? mixFactor.getManager() : imageOnlyIndicator.getManager(), imageOnlyIndicator, rank);
+    }
+
+    /** {@link #alpha(NDArray, int)} with every new array in {@code scope}, so that none piles up in the parameter's manager. */
+    public NDArray alpha(NDManager scope, NDArray imageOnlyIndicator, int rank) {
         switch (strategy) {
             case FIXED:
                 return mixFactor;
             case LEARNED:
-                return Activation.sigmoid(mixFactor);
+                return inScope(Activation.sigmoid(mixFactor), scope);
             default:
                 if (imageOnlyIndicator == null) {
                     throw new IllegalArgumentException("merge_strategy learned_with_images needs an image_only_indicator [videos, frames]");
                 }
-                NDArray isImage = imageOnlyIndicator.toType(DataType.FLOAT32, false).neq(0f);
-                NDArray learned = Activation.sigmoid(mixFactor).broadcast(imageOnlyIndicator.getShape());
-                NDArray ones = imageOnlyIndicator.getManager().ones(new Shape(1)).broadcast(imageOnlyIndicator.getShape());
-                return Frames.perRow(NDArrays.where(isImage, ones, learned), rank);
+                NDArray learned = inScope(Activation.sigmoid(mixFactor), scope);
+                NDArray asFloat = imageOnlyIndicator.toType(DataType.FLOAT32, false);
+                if (asFloat != imageOnlyIndicator) {
+                    inScope(asFloat, scope);
+                }
+                NDArray isVideo = inScope(asFloat.eq(0f), scope);
+                // torch.where broadcasts the [1] alpha and a shared 0-dim one against the [b, t] mask; the result
+                // belongs to the first value's manager (DJL's NDArrays.where would need all three of one shape)
+                NDArray a = JniUtils.where((PtNDArray) isVideo, (PtNDArray) learned, (PtNDArray) Constants.scalar(1f, learned.getDataType()));
+                return Frames.perRow(a, rank);
         }
     }
 
-    /** {@code alpha * spatial + (1 - alpha) * temporal}. */
+    private static NDArray inScope(NDArray a, NDManager scope) {
+        a.attach(scope);
+        return a;
+    }
+
+    /** {@code alpha * spatial + (1 - alpha) * temporal}; everything it makes belongs to {@code spatial}'s manager. */
     public NDArray blend(NDArray spatial, NDArray temporal, NDArray imageOnlyIndicator) {
-        NDArray a = alpha(imageOnlyIndicator, spatial.getShape().dimension());
+        NDManager scope = spatial.getManager();
+        NDArray a = alpha(scope, imageOnlyIndicator, spatial.getShape().dimension());
         if (a.getShape().dimension() > 1 && a.getShape().get(0) != spatial.getShape().get(0)) {
             throw new IllegalArgumentException("image_only_indicator " + imageOnlyIndicator.getShape() + " does not cover the "
                     + spatial.getShape().get(0) + " frames of the batch");
         }
-        return spatial.mul(a).add(temporal.mul(a.neg().add(1f)));
+        return spatial.mul(a).add(temporal.mul(inScope(a.neg(), scope).add(1f)));
     }
 }

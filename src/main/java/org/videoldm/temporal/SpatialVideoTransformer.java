@@ -66,8 +66,7 @@ public class SpatialVideoTransformer extends SpatialTransformer {
         NDArray timeContext = temporalContext(context, in.timeContext(), b, frames, h * w);
 
         NDArray tokens = projectIn(x);
-        NDArray frameIndex = x.getManager().arange(0f, (float) frames).tile(b);
-        NDArray t = TimestepEmbedding.embed(frameIndex, channels, maxTimeEmbedPeriod).toType(x.getDataType(), false);
+        NDArray t = TimestepEmbedding.frames(x.getManager(), b, frames, channels, maxTimeEmbedPeriod, x.getDataType());
         NDArray posEmb = timePosEmbed2.forward(Ops.silu(timePosEmbed0.forward(t))).expandDims(1);
         for (int i = 0; i < blocks.size(); i++) {
             BasicTransformerBlock block = blocks.get(i);

@@ -43,8 +43,8 @@ public class VideoBlock extends AttnBlock {
         long w = x.getShape().get(3);
         long b = Frames.videos(x.getShape().get(0), timesteps, "VideoBlock");
         NDArray spatial = Ops.toTokens(attention(x));
-        NDArray frameIndex = x.getManager().arange(0f, (float) timesteps).tile(b);
-        NDArray emb = videoTimeEmbed2.forward(Ops.silu(videoTimeEmbed0.forward(TimestepEmbedding.embed(frameIndex, channels).toType(x.getDataType(), false)))).expandDims(1);
+        NDArray t = TimestepEmbedding.frames(x.getManager(), b, timesteps, channels, 10000.0, x.getDataType());
+        NDArray emb = videoTimeEmbed2.forward(Ops.silu(videoTimeEmbed0.forward(t))).expandDims(1);
         NDArray temporal = timeMixBlock.forward(spatial.add(emb), null, timesteps);
         NDArray mixed = mixer.blend(spatial, temporal, null);
         return x.add(projOut().forward(Ops.fromTokens(mixed, h, w)));

@@ -27,12 +27,12 @@ public class VideoResBlock extends ResBlock {
 
     @Override
     public NDArray forward(NDArray x, Inputs in) {
-        NDArray spatial = forward(x, in.emb());
+        NDArray spatial = forwardSiluEmb(x, in.embSilu());
         int frames = in.numVideoFrames();
-        NDArray emb = in.emb();
-        long b = Frames.videos(emb.getShape().get(0), frames, "VideoResBlock");
-        NDArray embPerFrame = emb.reshape(b, frames, emb.getShape().get(1));
-        NDArray temporal = Frames.toFrames(timeStack.forward(Frames.toVideo(spatial, frames), embPerFrame));
+        NDArray embSilu = in.embSilu();
+        long b = Frames.videos(embSilu.getShape().get(0), frames, "VideoResBlock");
+        NDArray perFrame = embSilu.reshape(b, frames, embSilu.getShape().get(1));
+        NDArray temporal = Frames.toFrames(timeStack.forwardSiluEmb(Frames.toVideo(spatial, frames), perFrame));
         return timeMixer.blend(spatial, temporal, in.imageOnlyIndicator());
     }
 }

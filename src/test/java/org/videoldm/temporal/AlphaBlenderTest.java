@@ -99,4 +99,21 @@ class AlphaBlenderTest {
         assertEquals("fixed", Strategy.FIXED.key());
         assertThrows(IllegalArgumentException.class, () -> Strategy.parse("fixed_with_images"));
     }
+
+    @Test
+    void blendingLeavesNothingInTheParametersManager() {
+        for (Strategy st : Strategy.values()) {
+            try (NDManager params = manager.newSubManager()) {
+                AlphaBlender b = new AlphaBlender(params, 0.3, st);
+                int before = params.getManagedArrays().size();
+                for (int step = 0; step < 3; step++) {
+                    try (NDManager sm = manager.newSubManager()) {
+                        NDArray indicator = sm.create(new float[] {0, 1, 0, 0, 0, 1}, new Shape(2, 3));
+                        b.blend(sm.ones(new Shape(6, 1, 2, 2)), sm.zeros(new Shape(6, 1, 2, 2)), indicator).toFloatArray();
+                    }
+                }
+                assertEquals(before, params.getManagedArrays().size(), st + ": arrays left in the parameters' manager after three blends");
+            }
+        }
+    }
 }

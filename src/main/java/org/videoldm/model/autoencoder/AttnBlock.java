@@ -29,7 +29,10 @@ public class AttnBlock extends Module {
         NDArray h = norm.forward(x);
         long hh = x.getShape().get(2);
         long ww = x.getShape().get(3);
-        NDArray o = Ops.attention(Ops.toTokens(q.forward(h)), Ops.toTokens(k.forward(h)), Ops.toTokens(v.forward(h)));
+        NDArray keys = k.forward(h);
+        // [N, C, H, W] viewed as [N, C, HW] is already the transposed keys
+        NDArray kT = keys.reshape(keys.getShape().get(0), keys.getShape().get(1), hh * ww);
+        NDArray o = Ops.attentionTransposedKeys(Ops.toTokens(q.forward(h)), kT, Ops.toTokens(v.forward(h)));
         return Ops.fromTokens(o, hh, ww);
     }
 
