@@ -55,7 +55,8 @@ public final class GenerateCommand implements Callable<Integer> {
     int batch;
 
     @Option(names = "--guidance", description = "With --long: context guidance scale of the prediction model, >= 1 (default: 2); with --labels: "
-            + "classifier-free guidance scale against the unconditional (all labels dropped) model, >= 1 (default: 3).")
+            + "classifier-free guidance scale against the unconditional (all labels dropped) model, >= 1 (default: 3); with both, the context "
+            + "guidance (the labels then condition the prediction model without label guidance).")
     Double guidance;
 
     @Option(names = "--labels", paramLabel = "LABELS", description = "Scene labels for a label-conditioned video LDM (train image-ldm/temporal --labels), "
@@ -110,9 +111,6 @@ public final class GenerateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--guidance applies only with --long (context guidance of the prediction model) or --labels "
                     + "(label guidance): without labels the image and video LDMs are unconditional");
         }
-        if (labels != null && longFrames != null) {
-            throw new IllegalArgumentException("--labels and --long: the prediction model is not label-conditioned");
-        }
         VideoLDMPipeline.Labels labelInput = labels == null ? null : new VideoLDMPipeline.Labels(
                 LabelConditioning.conditioner(0).oneHot(DrivingLabels.parse(labels).classes(), null), guidance != null ? guidance : 3.0);
         if (longFrames != null && longFrames < 1) {
@@ -146,10 +144,12 @@ public final class GenerateCommand implements Callable<Integer> {
             if (longFrames != null) {
                 LongVideoPipeline lp = LongVideoPipeline.load(dir, m);
                 LongVideoPipeline.Options lo = new LongVideoPipeline.Options(options, contextFrames, guidance != null ? guidance : 2.0);
+                // with --labels the label vector rides along; the guidance is the context guidance
+
                 t = longFrames;
-                z = lp.latents(m, videos, t, null, lo, null, null);
+                z = lp.latents(m, videos, t, null, lo, labelInput == null ? null : labelInput.vector(), null, null);
                 what = String.format(Locale.ROOT, "prediction model (%d-frame windows, %d context frames, context guidance %.3g)", lp.windowFrames(),
-                        contextFrames, lo.contextGuidance());
+                        contextFrames, lo.contextGuidance()) + (labels == null ? "" : " with labels '" + DrivingLabels.parse(labels) + "'");
             } else {
                 t = frames != null ? frames : p.trainedFrames();
                 z = which == VideoLDMPipeline.Model.VIDEO_LDM ? p.sampleVideo(m, videos, t, latent, options, null, labelInput)

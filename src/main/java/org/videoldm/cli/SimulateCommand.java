@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.videoldm.data.BoundingBox;
 import org.videoldm.data.DataSources;
+import org.videoldm.data.DrivingLabels;
 import org.videoldm.data.FrameGrid;
 import org.videoldm.data.GifWriter;
 import org.videoldm.data.Mp4Writer;
@@ -23,6 +24,7 @@ import org.videoldm.pipeline.BoxLDMPipeline;
 import org.videoldm.pipeline.CheckpointFolder;
 import org.videoldm.pipeline.LongVideoPipeline;
 import org.videoldm.pipeline.VideoLDMPipeline;
+import org.videoldm.train.stages.LabelConditioning;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -32,7 +34,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = "Simulate driving scenarios: a first frame from car boxes (box_ldm), then --futures rollouts of it with the prediction model "
-                + "(prediction); writes first_frame.png, future_NN.mp4/.gif and grid.png to --out.")
+                + "(prediction; with --labels a label-conditioned one); writes first_frame.png, future_NN.mp4/.gif and grid.png to --out.")
 public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--checkpoints", paramLabel = "DIR", description = "Folder of trained networks (default: checkpoints/toy of the project).")
     Path checkpoints;
@@ -40,6 +42,10 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--boxes", required = true, paramLabel = "BOXES", description = "Car boxes of the first frame, normalised corners "
             + "x0,y0,x1,y1 separated by ';' (x from the left, y from the top), e.g. \"0.42,0.55,0.52,0.68;0.6,0.5,0.66,0.58\"; \"\" for an empty road.")
     String boxes;
+
+    @Option(names = "--labels", paramLabel = "LABELS", description = "Scene labels of the rollout for a label-conditioned prediction model "
+            + "(train prediction --labels), e.g. night,crowded; a label left out is free.")
+    String labels;
 
     @Option(names = "--frames", defaultValue = "16", description = "Frames per future, the first frame included (default: ${DEFAULT-VALUE}); 1: the first frame only.")
     int frames;
@@ -76,6 +82,9 @@ public final class SimulateCommand implements Callable<Integer> {
         Path dir = checkpoints != null ? checkpoints : DataSources.projectRoot().resolve(CheckpointFolder.SHIPPED_TOY);
         CheckpointFolder folder = CheckpointFolder.of(dir);
         List<BoundingBox> layout = BoundingBox.parseList(boxes);
+        if (labels != null && frames == 1) {
+            throw new IllegalArgumentException("--labels conditions the rollout; with --frames 1 there is none");
+        }
         if (frames < 1 || futures < 1) {
             throw new IllegalArgumentException("--frames and --futures must be at least 1");
         }
@@ -103,7 +112,8 @@ public final class SimulateCommand implements Callable<Integer> {
             LongVideoPipeline lp = LongVideoPipeline.load(dir, m);
             // every future starts from the same first frame (S = 1 context frame) and differs by its noise
             NDArray context = futures == 1 ? first : Ops.cat(0, Collections.nCopies(futures, first).toArray(new NDArray[0]));
-            NDArray z = lp.latents(m, futures, frames, context, new LongVideoPipeline.Options(o.withSeed(seed + 1), 1, guidance), null, null);
+            float[] labelVector = labels == null ? null : LabelConditioning.conditioner(0).oneHot(DrivingLabels.parse(labels).classes(), null);
+            NDArray z = lp.latents(m, futures, frames, context, new LongVideoPipeline.Options(o.withSeed(seed + 1), 1, guidance), labelVector, null, null);
             List<List<RgbFrame>> videos = VideoLDMPipeline.toFrames(decoding.decode(z, frames, dec, lp.windowFrames(), null), frames);
             for (int v = 0; v < videos.size(); v++) {
                 String base = String.format(Locale.ROOT, "future_%02d", v);

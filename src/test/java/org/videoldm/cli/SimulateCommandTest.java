@@ -54,8 +54,35 @@ class SimulateCommandTest {
         assertTrue(meanAbs(a.frames().get(0), b.frames().get(0)) < 2, "same first frame: " + meanAbs(a.frames().get(0), b.frames().get(0)));
         assertTrue(meanAbs(a.frames().get(5), b.frames().get(5)) > 2, "different futures: " + meanAbs(a.frames().get(5), b.frames().get(5)));
 
+        String[] unlabelled = GenerateCommandTest.run("simulate", "--checkpoints", ckpt.toString(), "--boxes", "", "--labels", "night", "--frames", "6",
+                "--futures", "1", "--steps", "1", "--sampler", "euler", "--decoder", "image", "--out", out.toString());
+        assertTrue(!"0".equals(unlabelled[0]) && unlabelled[2].contains("not label-conditioned"), unlabelled[2]);
+
         String[] bad = GenerateCommandTest.run("simulate", "--checkpoints", ckpt.toString(), "--boxes", "0.5,0.5,0.4,0.8", "--out", out.toString());
         assertTrue(!"0".equals(bad[0]) && bad[2].contains("box 1"), bad[2]);
+    }
+
+    @Test
+    void generateWithLabelsNeedsALabelConditionedVideoLdm() {
+        Path ckpt = TinyCheckpoints.write(dir.resolve("ckpt"));
+        String[] refused = GenerateCommandTest.run("generate", "--checkpoints", ckpt.toString(), "--labels", "night", "--steps", "1", "--decoder", "image",
+                "--out", dir.resolve("o").toString());
+        assertTrue(!"0".equals(refused[0]) && refused[2].contains("not label-conditioned"), refused[2]);
+        try (NDManager m = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(6);
+            org.videoldm.model.UNetModel image = new org.videoldm.model.UNetModel(m,
+                    org.videoldm.train.stages.LabelConditioning.withLabels(TinyCheckpoints.unet()));
+            org.videoldm.model.VideoUNet video = org.videoldm.model.VideoUNet.fromImage(m, image,
+                    org.videoldm.model.VideoUNetConfig.videoLDM(image.config()));
+            SavedNetwork.save(CheckpointFolder.of(ckpt).network(CheckpointFolder.VIDEO_LDM), video,
+                    SavedNetwork.meta().denoiser(Denoisers.edm(0.5)).frames(TinyCheckpoints.FRAMES), true);
+        }
+        String[] r = GenerateCommandTest.run("generate", "--checkpoints", ckpt.toString(), "--labels", "night,crowded", "--guidance", "2", "--steps", "1",
+                "--sampler", "euler", "--decoder", "image", "--out", dir.resolve("o").toString());
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("with labels 'time=night crowdedness=crowded' (guidance 2.00)"), r[1]);
+        String[] bad = GenerateCommandTest.run("generate", "--checkpoints", ckpt.toString(), "--labels", "nite", "--out", dir.resolve("o").toString());
+        assertTrue(!"0".equals(bad[0]) && bad[2].contains("nite"), bad[2]);
     }
 
     private static double meanAbs(RgbFrame x, RgbFrame y) {

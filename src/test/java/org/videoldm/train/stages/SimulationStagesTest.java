@@ -73,5 +73,26 @@ class SimulationStagesTest {
                     new VideoLDMPipeline.Labels(LabelConditioning.conditioner(0).oneHot(new int[] {2, 2}, null), 2));
             assertEquals(8, z.getShape().get(0));
         }
+        // the prediction model keeps its parent's labels; a labelled rollout and a free one differ
+        PredictionTraining.Settings ps = StageFixtures.quiet(PredictionTraining.Settings.defaults(Scale.TOY, StageFixtures.FULL), dir, videos)
+                .steps(1).batch(1).emaDecay(0).previewVideos(1).previewSteps(1).previewFrames(9).labels(true, List.of());
+        StageResult pred = new PredictionTraining(ps).run(null);
+        assertTrue(Double.isFinite(pred.finalLoss()));
+        try (NDManager m = NDManager.newBaseManager()) {
+            SavedNetwork n = SavedNetwork.load(pred.network(), m);
+            assertTrue(LabelConditioning.isLabelConditioned(n.conditioning()), String.valueOf(n.conditioning()));
+            org.videoldm.pipeline.LongVideoPipeline lp = org.videoldm.pipeline.LongVideoPipeline.load(dir.resolve("ckpt"), m)
+                    .progress(org.videoldm.util.Progress.Mode.QUIET);
+            org.videoldm.pipeline.LongVideoPipeline.Options o = new org.videoldm.pipeline.LongVideoPipeline.Options(
+                    new VideoLDMPipeline.Options("euler", 1, 0), 1, 1);
+            NDArray free = lp.latents(m, 1, 8, null, o, null, null, null);
+            NDArray night = lp.latents(m, 1, 8, null, o, LabelConditioning.conditioner(0).oneHot(new int[] {2, 2}, null), null, null);
+            assertEquals(free.getShape(), night.getShape());
+            assertTrue(free.sub(night).abs().max().getFloat() > 0, "the labels reach the prediction model");
+        }
+        PredictionTraining.Settings unlabelled = StageFixtures.quiet(PredictionTraining.Settings.defaults(Scale.TOY, StageFixtures.FULL), dir, videos)
+                .steps(1).batch(1).previewVideos(0).runDir(dir.resolve("runs").resolve("p2"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new PredictionTraining(unlabelled).run(null));
+        assertTrue(e.getMessage().contains("--labels"), e.getMessage());
     }
 }
