@@ -85,7 +85,12 @@ public final class LabelConditioner {
         for (int i = 0; i < classes.size(); i++) {
             System.arraycopy(oneHot(classes.get(i), drop == null ? null : drop[i]), 0, v, i * width, width);
         }
-        return m.create(v, new Shape(classes.size(), width));
+        // copied into engine memory: the vector is the input of label_emb's first Linear, which autograd keeps for the
+        // backward pass, and m.create's Java direct buffer may be freed by the garbage collector before then (util.JavaBuffers)
+        NDArray javaBacked = m.create(v, new Shape(classes.size(), width));
+        NDArray vector = javaBacked.duplicate();
+        javaBacked.close();
+        return vector;
     }
 
     /** The training conditioning: labels dropped by the draw of {@code seed}, each clip's row repeated for its frames. */

@@ -111,7 +111,12 @@ public final class BoxEmbedder extends Module {
                 v[o + width - 1] = 1f;
             }
         }
-        return m.create(v, new Shape(boxes.size(), n + 1, width));
+        // copied into engine memory: m.create keeps the values in a Java direct buffer, which the garbage collector may free
+        // while autograd still holds the features for the backward pass (see util.JavaBuffers)
+        NDArray javaBacked = m.create(v, new Shape(boxes.size(), n + 1, width));
+        NDArray packed = javaBacked.duplicate();
+        javaBacked.close();
+        return packed;
     }
 
     /** Tokens [B, 1 + max_boxes, context_dim] of a packed input. */
