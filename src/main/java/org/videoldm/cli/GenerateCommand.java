@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.videoldm.data.DataSources;
+import org.videoldm.data.DrivingLabels;
 import org.videoldm.data.FrameGrid;
 import org.videoldm.data.GifWriter;
 import org.videoldm.data.Mp4Writer;
@@ -19,6 +20,7 @@ import org.videoldm.pipeline.CheckpointFolder;
 import org.videoldm.pipeline.InterpolationPipeline;
 import org.videoldm.pipeline.LongVideoPipeline;
 import org.videoldm.pipeline.VideoLDMPipeline;
+import org.videoldm.train.stages.LabelConditioning;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -52,8 +54,15 @@ public final class GenerateCommand implements Callable<Integer> {
             + "With a deterministic sampler the videos do not depend on it.")
     int batch;
 
-    @Option(names = "--guidance", description = "Context guidance scale of --long's prediction model, >= 1 (default: 2; the video LDM itself is unconditional).")
+    @Option(names = "--guidance", description = "With --long: context guidance scale of the prediction model, >= 1 (default: 2); with --labels: "
+            + "classifier-free guidance scale against the unconditional (all labels dropped) model, >= 1 (default: 3); with both, the context "
+            + "guidance (the labels then condition the prediction model without label guidance).")
     Double guidance;
+
+    @Option(names = "--labels", paramLabel = "LABELS", description = "Scene labels for a label-conditioned video LDM (train image-ldm/temporal --labels), "
+            + "e.g. night,crowded or day,cars=1: time of day (day, dusk, night) and crowdedness (empty, light, crowded, or cars=N); a label left "
+            + "out is free.")
+    String labels;
 
     @Option(names = "--context-frames", defaultValue = "2", description = "Frames each --long window is conditioned on (1 or 2; default: ${DEFAULT-VALUE}).")
     int contextFrames;
@@ -98,10 +107,12 @@ public final class GenerateCommand implements Callable<Integer> {
         };
         VideoLDMPipeline.DecoderChoice dec = VideoLDMPipeline.DecoderChoice.parse(decoder);
         VideoLDMPipeline.Options options = new VideoLDMPipeline.Options(sampler, steps, seed, batch);
-        if (guidance != null && longFrames == null) {
-            throw new IllegalArgumentException("--guidance applies only with --long (context guidance of the prediction model): "
-                    + "the image and video LDMs are unconditional");
+        if (guidance != null && longFrames == null && labels == null) {
+            throw new IllegalArgumentException("--guidance applies only with --long (context guidance of the prediction model) or --labels "
+                    + "(label guidance): without labels the image and video LDMs are unconditional");
         }
+        VideoLDMPipeline.Labels labelInput = labels == null ? null : new VideoLDMPipeline.Labels(
+                LabelConditioning.conditioner(0).oneHot(DrivingLabels.parse(labels).classes(), null), guidance != null ? guidance : 3.0);
         if (longFrames != null && longFrames < 1) {
             throw new IllegalArgumentException("--long must be at least 1 frame, got " + longFrames);
         }
@@ -133,15 +144,20 @@ public final class GenerateCommand implements Callable<Integer> {
             if (longFrames != null) {
                 LongVideoPipeline lp = LongVideoPipeline.load(dir, m);
                 LongVideoPipeline.Options lo = new LongVideoPipeline.Options(options, contextFrames, guidance != null ? guidance : 2.0);
+                // with --labels the label vector rides along; the guidance is the context guidance
+
                 t = longFrames;
-                z = lp.latents(m, videos, t, null, lo, null, null);
+                z = lp.latents(m, videos, t, null, lo, labelInput == null ? null : labelInput.vector(), null, null);
                 what = String.format(Locale.ROOT, "prediction model (%d-frame windows, %d context frames, context guidance %.3g)", lp.windowFrames(),
-                        contextFrames, lo.contextGuidance());
+                        contextFrames, lo.contextGuidance()) + (labels == null ? "" : " with labels '" + DrivingLabels.parse(labels) + "'");
             } else {
                 t = frames != null ? frames : p.trainedFrames();
-                z = which == VideoLDMPipeline.Model.VIDEO_LDM ? p.sampleVideo(m, videos, t, latent, options, null)
-                        : p.sampleImageFrames(m, videos, t, latent, options, null);
+                z = which == VideoLDMPipeline.Model.VIDEO_LDM ? p.sampleVideo(m, videos, t, latent, options, null, labelInput)
+                        : p.sampleImageFrames(m, videos, t, latent, options, null, labelInput);
                 what = which == VideoLDMPipeline.Model.VIDEO_LDM ? "video LDM" : "image LDM (independent frames)";
+                if (labelInput != null) {
+                    what += String.format(Locale.ROOT, " with labels '%s' (guidance %.3g)", DrivingLabels.parse(labels), labelInput.guidance());
+                }
             }
             if (interpolate) {
                 InterpolationPipeline ip = InterpolationPipeline.load(dir, m);

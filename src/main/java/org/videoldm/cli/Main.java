@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
             TrainCommand.class,
             T2VCommand.class,
             GenerateCommand.class,
+            SimulateCommand.class,
             UpsampleCommand.class,
         })
 public final class Main implements Runnable {

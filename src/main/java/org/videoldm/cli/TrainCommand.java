@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         description = "Train a stage of Video LDM (resumes from runs/<stage>/ when a checkpoint is there) and export NAME.safetensors + NAME.md "
                 + "to --out. Order: autoencoder, image-ldm, temporal, decoder; then prediction, interpolation, upsampler; detector (for FVD-toy) and clip (a toy CLIP: CLIPSIM-toy, text encoder) any time.",
         subcommands = {TrainAutoencoderCommand.class, TrainImageLdmCommand.class, TrainTemporalCommand.class, TrainDecoderCommand.class,
-            TrainPredictionCommand.class, TrainInterpolationCommand.class, TrainUpsamplerCommand.class, TrainDetectorCommand.class, TrainClipCommand.class})
+            TrainPredictionCommand.class, TrainInterpolationCommand.class, TrainUpsamplerCommand.class, TrainDetectorCommand.class,
+            TrainClipCommand.class, TrainBoxLdmCommand.class})
 public final class TrainCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -1,18 +1,34 @@
 package org.videoldm.cli;
 
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.videoldm.train.stages.ImageLDMTraining;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-@Command(name = "image-ldm", mixinStandardHelpOptions = true, description = "Train the unconditional image LDM on cached latent frames (needs autoencoder).")
+@Command(name = "image-ldm", mixinStandardHelpOptions = true, description = "Train the image LDM on cached latent frames (needs autoencoder); "
+        + "unconditional, or with --labels conditioned on scene labels (time of day, crowdedness).")
 public final class TrainImageLdmCommand implements Callable<Integer> {
     @Mixin
     TrainOptions options;
 
+    @Option(names = "--labels", arity = "0..*", paramLabel = "FILE", description = "Condition on scene labels through the UNet's vector input "
+            + "(num_classes sequential): procedural clips carry their scenes' exact labels, your videos a labels.txt in their folder or these label "
+            + "files (video names relative to the data folder; format: docs/simulation.md).")
+    List<Path> labels;
+
+    @Option(names = "--ucg-rate", defaultValue = "0.1", description = "With --labels: share of each label group dropped to its zero vector "
+            + "(dropout for classifier-free guidance; default ${DEFAULT-VALUE}).")
+    double ucgRate;
+
     @Override
     public Integer call() {
         ImageLDMTraining.Settings s = options.apply(ImageLDMTraining.Settings.defaults(options.scale(), options.mode()));
+        if (labels != null) {
+            s.labels(true, labels).ucgRate(ucgRate);
+        }
         return TrainOptions.report(new ImageLDMTraining(s).run(null));
     }
 }

@@ -20,11 +20,21 @@ public final class TrainPredictionCommand implements Callable<Integer> {
             description = "Relative probabilities of 0, 1, 2 context frames per training clip (default: 1,1,1).")
     double[] contextWeights;
 
+    @Option(names = "--labels", arity = "0..*", paramLabel = "FILE", description = "Scene labels, for a label-conditioned parent (train temporal "
+            + "--labels): procedural clips carry exact labels, your videos a labels.txt or these label files (format: docs/simulation.md).")
+    java.util.List<Path> labels;
+
+    @Option(names = "--ucg-rate", defaultValue = "0.1", description = "With --labels: share of each label group dropped (default ${DEFAULT-VALUE}).")
+    double ucgRate;
+
     @Override
     public Integer call() {
         PredictionTraining.Settings s = options.apply(PredictionTraining.Settings.defaults(options.scale(), options.mode()));
         if (parent != null) {
             s.parent(parent);
+        }
+        if (labels != null) {
+            s.labels(true, labels).ucgRate(ucgRate);
         }
         if (contextWeights != null) {
             s.contextWeights(contextWeights);

@@ -25,14 +25,25 @@ public final class TrainTemporalCommand implements Callable<Integer> {
             + "format: datasets/README.md). Clips are then never mirrored.")
     List<Path> captions;
 
-    @Option(names = "--ucg-rate", defaultValue = "0.1", description = "With --captions: share of captions replaced by the empty prompt "
-            + "(caption dropout, for classifier-free guidance; default ${DEFAULT-VALUE}).")
+    @Option(names = "--labels", arity = "0..*", paramLabel = "FILE", description = "Scene-label conditioning (time of day, crowdedness), for an "
+            + "image LDM trained with --labels: procedural clips carry their scenes' exact labels, your videos a labels.txt in their folder or "
+            + "these label files (format: docs/simulation.md).")
+    List<Path> labels;
+
+    @Option(names = "--ucg-rate", defaultValue = "0.1", description = "With --captions: share of captions replaced by the empty prompt; with "
+            + "--labels: share of each label group dropped to its zero vector (dropout for classifier-free guidance; default ${DEFAULT-VALUE}).")
     double ucgRate;
 
     @Override
     public Integer call() {
         TemporalAlignment.Variant v = TemporalAlignment.Variant.parse(variant);
         TemporalAlignment.Settings s = options.apply(TemporalAlignment.Settings.defaults(options.scale(), options.mode())).variant(v);
+        if (captions != null && labels != null) {
+            throw new IllegalArgumentException("--captions and --labels: a model is conditioned on text or on scene labels, not both");
+        }
+        if (labels != null) {
+            s.labels(true, labels).ucgRate(ucgRate);
+        }
         if (captions != null) {
             s.captions(true, captions).ucgRate(ucgRate);
         }

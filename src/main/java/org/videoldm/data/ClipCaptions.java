@@ -30,9 +30,18 @@ public final class ClipCaptions {
 
     /** Captions for every clip (training and validation) of {@code ds}; {@code files} are extra caption files. */
     public static ClipCaptions of(ClipDataset ds, List<Path> files) {
+        return of(ds, files, CaptionFile.SIDECAR, CaptionFile::read, SyntheticDriving::caption);
+    }
+
+    /**
+     * The same lookup for any per-clip text kept in the caption file format (scene labels use it): sidecars named
+     * {@code sidecar}, files read (and checked) by {@code reader}, procedural clips' text from their generator.
+     */
+    static ClipCaptions of(ClipDataset ds, List<Path> files, String sidecarName, java.util.function.Function<Path, CaptionFile> reader,
+            java.util.function.BiFunction<SyntheticDriving, Integer, String> procedural) {
         List<CaptionFile> explicit = new ArrayList<>();
         for (Path f : files) {
-            explicit.add(CaptionFile.read(f));
+            explicit.add(reader.apply(f));
         }
         Map<Path, CaptionFile> sidecars = new LinkedHashMap<>();
         Map<Path, SyntheticDriving> generators = new LinkedHashMap<>();
@@ -58,8 +67,8 @@ public final class ClipCaptions {
                 }
             }
             for (Path dir = file.getParent(); source == null && dir != null && dir.startsWith(root); dir = dir.getParent()) {
-                Path side = dir.resolve(CaptionFile.SIDECAR);
-                CaptionFile c = sidecars.computeIfAbsent(side, p -> Files.isRegularFile(p) ? CaptionFile.read(p) : null);
+                Path side = dir.resolve(sidecarName);
+                CaptionFile c = sidecars.computeIfAbsent(side, p -> Files.isRegularFile(p) ? reader.apply(p) : null);
                 String rel = dir.relativize(file).toString().replace('\\', '/');
                 if (c != null && c.names(rel)) {
                     source = c;
@@ -75,7 +84,7 @@ public final class ClipCaptions {
                     text = source.caption(sourcePath, w[0], w[w.length - 1], v.info().fps());
                     used.add(source);
                 } else if (gen != null && index >= 0) {
-                    text = gen.caption(index);
+                    text = procedural.apply(gen, index);
                 }
                 if (text != null) {
                     out.put(v.id() + "@" + w[0], text);

@@ -46,11 +46,64 @@ public final class DrivingSceneRenderer {
         }
     }
 
-    private static RgbFrame frame(DrivingScene s, SceneLook look, int t, int h, int w) {
+    private static View view(DrivingScene s, int t, int h, int w) {
         double phase = 2 * Math.PI * t / s.swayPeriodFrames() + s.swayPhase();
         double left = -(s.egoLane() + 0.5) * LANE;
-        View v = new View(0.9 * w, w / 2.0, s.horizon() * h + s.pitchPixels() * Math.sin(1.7 * phase), s.swayMetres() * Math.sin(phase),
+        return new View(0.9 * w, w / 2.0, s.horizon() * h + s.pitchPixels() * Math.sin(1.7 * phase), s.swayMetres() * Math.sin(phase),
                 s.speed() * t, left, left + s.lanes() * LANE);
+    }
+
+    /** Distance of a car at frame t, and whether the renderer draws it there (between 3 and 160 m ahead). */
+    private static double carDistance(DrivingScene.Car car, int t) {
+        return car.distance() - car.closing() * t;
+    }
+
+    private static boolean drawn(double z) {
+        return z > 3 && z < 160;
+    }
+
+    /**
+     * The exact bounding boxes of the cars frame {@code t} shows, from the same projection that draws them: the car body
+     * (roof to wheels, side to side; not its shadow), normalised to [0, 1] by the frame's width and height and clipped
+     * to the frame. Cars out of view or with less than a pixel's share of width or height left inside it are left out.
+     * Ordered near to far. Occluded cars keep their full box, as a labelled box would.
+     */
+    public static List<BoundingBox> boxes(DrivingScene s, int t, int h, int w) {
+        View v = view(s, t, h, w);
+        List<double[]> found = new ArrayList<>();
+        for (DrivingScene.Car car : s.cars()) {
+            double z = carDistance(car, t);
+            if (!drawn(z)) {
+                continue;
+            }
+            double[] e = carExtent(s, v, z, v.roadLeft() + (car.lane() + 0.5) * LANE);
+            double x0 = Math.max(0, e[0]);
+            double y0 = Math.max(0, e[1]);
+            double x1 = Math.min(w, e[2]);
+            double y1 = Math.min(h, e[3]);
+            if (x1 - x0 >= 1 && y1 - y0 >= 1) {
+                found.add(new double[] {z, x0 / w, y0 / h, x1 / w, y1 / h});
+            }
+        }
+        found.sort(java.util.Comparator.comparingDouble(b -> b[0]));
+        List<BoundingBox> out = new ArrayList<>(found.size());
+        for (double[] b : found) {
+            out.add(new BoundingBox(b[1], b[2], b[3], b[4]));
+        }
+        return out;
+    }
+
+    /** A car's body on screen at distance z in the lane centred dx metres across: {x0, y0, x1, y1} in pixels. */
+    private static double[] carExtent(DrivingScene s, View v, double z, double dx) {
+        double sx = v.screenX(z, dx + roadCentre(s, z));
+        double px = v.f() / z;
+        double half = 0.9 * px;
+        double bottom = v.screenY(z, 0);
+        return new double[] {sx - half, bottom - 1.45 * px, sx + half, bottom + 0.02 * 1.45 * px};
+    }
+
+    private static RgbFrame frame(DrivingScene s, SceneLook look, int t, int h, int w) {
+        View v = view(s, t, h, w);
         Raster r = new Raster(w, h);
         sky(r, s, look, v);
         ground(r, s, look, v);
@@ -208,8 +261,8 @@ public final class DrivingSceneRenderer {
             }
         }
         for (DrivingScene.Car car : s.cars()) {
-            double z = car.distance() - car.closing() * t;
-            if (z > 3 && z < 160) {
+            double z = carDistance(car, t);
+            if (drawn(z)) {
                 things.add(new Thing(z, () -> car(r, s, look, v, z, v.roadLeft() + (car.lane() + 0.5) * LANE, car.colour())));
             }
         }

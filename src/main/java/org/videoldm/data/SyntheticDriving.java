@@ -45,6 +45,19 @@ public final class SyntheticDriving implements ClipSource {
         this.seed = seed;
     }
 
+    /** Frames per clip. */
+    public int frames() {
+        return frames;
+    }
+
+    public int height() {
+        return height;
+    }
+
+    public int width() {
+        return width;
+    }
+
     public DrivingScene scene(int index) {
         return DrivingScene.random(sceneSeed(index));
     }

@@ -144,9 +144,11 @@ public final class SavedNetwork {
             return "ToyVideoNet";
         } else if (module instanceof CLIPTextModel) {
             return "CLIPTextModel";
+        } else if (module instanceof BoxLDM) {
+            return "BoxLDM";
         }
         throw new IllegalArgumentException("saved network: cannot describe a " + module.getClass().getSimpleName()
-                + " (UNetModel, VideoUNet, AutoencoderKL, VideoDecoder, Discriminator3D, CLIPTextModel)");
+                + " (UNetModel, VideoUNet, AutoencoderKL, VideoDecoder, Discriminator3D, CLIPTextModel, BoxLDM)");
     }
 
     /** Where the kind's weights sit in a full reference checkpoint. */
@@ -158,6 +160,7 @@ public final class SavedNetwork {
             case "Discriminator3D" -> DISCRIMINATOR_PREFIX;
             case "ToyVideoNet" -> "";
             case "CLIPTextModel" -> FrozenCLIPEmbedder.SD_PREFIX;
+            case "BoxLDM" -> "model.";
             default -> throw new IllegalArgumentException("saved network: unknown kind '" + kind + "'");
         };
     }
@@ -206,6 +209,8 @@ public final class SavedNetwork {
             return t.config().toJson();
         } else if (module instanceof CLIPTextModel t) {
             return t.config().toJson();
+        } else if (module instanceof BoxLDM b) {
+            return b.toJson();
         }
         return ((Discriminator3D) module).config().toJson();
     }
@@ -262,6 +267,8 @@ public final class SavedNetwork {
                 return new org.videoldm.model.detector.ToyVideoNet(m, org.videoldm.model.detector.ToyVideoNet.Config.fromJson(config));
             case "CLIPTextModel":
                 return new CLIPTextModel(m, CLIPTextConfig.fromJson(config));
+            case "BoxLDM":
+                return BoxLDM.fromJson(m, config);
             default:
                 throw new IllegalArgumentException("unknown kind '" + kind + "'");
         }

@@ -13,6 +13,8 @@ import org.videoldm.model.SavedNetwork;
 public final class CheckpointFolder {
     public static final String AUTOENCODER = "autoencoder";
     public static final String IMAGE_LDM = "image_ldm";
+    /** The bounding-box-conditioned image LDM that sets up a simulated scenario's first frame. */
+    public static final String BOX_LDM = "box_ldm";
     public static final String VIDEO_LDM = "video_ldm";
     public static final String VIDEO_DECODER = "video_decoder";
     public static final String PREDICTION = "prediction";

@@ -149,6 +149,21 @@ public final class LongVideoPipeline {
      */
     public NDArray latents(NDManager m, int videos, int totalFrames, NDArray initialContext, Options o, Rollout.WindowCallback onWindow,
             SamplerCallback onStep) {
+        return latents(m, videos, totalFrames, initialContext, o, null, onWindow, onStep);
+    }
+
+    /**
+     * As above, for a label-conditioned prediction model ({@code num_classes: sequential}): every window of every video
+     * sees {@code labelVector} as its {@code y} (null: the all-zero vector, every label free). Context guidance keeps the
+     * labels in both branches.
+     */
+    public NDArray latents(NDManager m, int videos, int totalFrames, NDArray initialContext, Options o, float[] labelVector,
+            Rollout.WindowCallback onWindow, SamplerCallback onStep) {
+        Integer adm = network instanceof OpenAIWrapper w && w.unet().config().num_classes() != null ? w.unet().config().adm_in_channels() : null;
+        if (labelVector != null && (adm == null || labelVector.length != adm)) {
+            throw new IllegalArgumentException(adm == null ? "long video: the prediction model is not label-conditioned, so labels do not apply"
+                    : "long video: a label vector of " + labelVector.length + " for adm_in_channels " + adm);
+        }
         if (totalFrames < 1 || videos < 1) {
             throw new IllegalArgumentException("long video: need at least one video and one frame, got " + videos + " x " + totalFrames);
         }
@@ -173,6 +188,11 @@ public final class LongVideoPipeline {
                 try (NDManager scope = m.newSubManager()) {
                     NDArray context = initialContext == null ? null : initialContext.get(first * s + ":" + (first + count) * s);
                     Conditioning cond = Conditioning.none().withVideo(windowFrames, scope.zeros(new Shape(count, windowFrames)));
+                    if (adm != null) {
+                        long rows = (long) count * windowFrames;
+                        cond = cond.withVector(labelVector == null ? scope.zeros(new Shape(rows, adm))
+                                : scope.create(labelVector, new Shape(1, adm)).repeat(0, rows));
+                    }
                     Rollout r = rollout(o).stepCallback(step -> {
                         long done = ((long) call * windows + window[0]) * steps + step.index() + 1;
                         bar.update(done, String.format(Locale.ROOT, "%s/%d window %d/%d", label, videos, window[0] + 1, windows));

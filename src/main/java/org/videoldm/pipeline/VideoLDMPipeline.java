@@ -17,6 +17,7 @@ import org.videoldm.diffusion.DiffusionSampler;
 import org.videoldm.diffusion.OpenAIWrapper;
 import org.videoldm.diffusion.SamplerCallback;
 import org.videoldm.diffusion.SamplerStep;
+import org.videoldm.diffusion.VanillaCFG;
 import org.videoldm.model.SavedNetwork;
 import org.videoldm.model.UNetModel;
 import org.videoldm.model.VideoUNet;
@@ -95,6 +96,19 @@ public final class VideoLDMPipeline {
 
         public Options withBatch(int b) {
             return new Options(sampler, steps, seed, b);
+        }
+    }
+
+    /**
+     * Label conditioning of a label-conditioned LDM ({@code num_classes: sequential}): the vector every video is
+     * conditioned on (its {@code y}), and the classifier-free guidance scale against the unconditional all-zero vector
+     * (1: no guidance, a single network call).
+     */
+    public record Labels(float[] vector, double guidance) {
+        public Labels {
+            if (!(guidance >= 1)) {
+                throw new IllegalArgumentException("label guidance scale must be at least 1, got " + guidance);
+            }
         }
     }
 
@@ -216,31 +230,49 @@ public final class VideoLDMPipeline {
      * {@code [(videos frames), C, h, w]}.
      */
     public NDArray sampleImageFrames(NDManager m, int videos, int frames, Shape latent, Options o, SamplerCallback callback) {
+        return sampleImageFrames(m, videos, frames, latent, o, callback, null);
+    }
+
+    /** As above; a label-conditioned image LDM sees {@code labels} (null: the unconditional zero vector, no guidance). */
+    public NDArray sampleImageFrames(NDManager m, int videos, int frames, Shape latent, Options o, SamplerCallback callback, Labels labels) {
         if (imageLdm == null) {
             throw new CheckpointFolder.MissingCheckpointException(CheckpointFolder.IMAGE_LDM, null,
                     "the image LDM is not loaded: image_ldm.safetensors is missing (run notebook 01 or `./videoldm train image-ldm`)");
         }
         DenoiseFunction f = imageDenoiser.bind(new OpenAIWrapper(imageLdm));
-        return sampleVideos(m, videos, frames, latent, o, callback, f, Conditioning.none(), "image LDM");
+        return sampleVideos(m, videos, frames, latent, o, callback, f, Conditioning.none(), "image LDM", imageLdm, labels);
     }
 
     /** Video LDM samples: {@code videos} clips of {@code frames} frames, scaled latents {@code [(videos frames), C, h, w]}. */
     public NDArray sampleVideo(NDManager m, int videos, int frames, Shape latent, Options o, SamplerCallback callback) {
+        return sampleVideo(m, videos, frames, latent, o, callback, null);
+    }
+
+    /** As above; a label-conditioned video LDM sees {@code labels} (null: the unconditional zero vector, no guidance). */
+    public NDArray sampleVideo(NDManager m, int videos, int frames, Shape latent, Options o, SamplerCallback callback, Labels labels) {
         if (videoLdm == null) {
             throw new CheckpointFolder.MissingCheckpointException(CheckpointFolder.VIDEO_LDM, null,
                     "the video LDM is not loaded: video_ldm.safetensors is missing (run notebook 02 or `./videoldm train temporal`)");
         }
         DenoiseFunction f = videoDenoiser.bind(new OpenAIWrapper(videoLdm));
-        return sampleVideos(m, videos, frames, latent, o, callback, f, null, "video LDM");
+        return sampleVideos(m, videos, frames, latent, o, callback, f, null, "video LDM", videoLdm, labels);
     }
 
     private NDArray sampleVideos(NDManager m, int videos, int frames, Shape latent, Options o, SamplerCallback callback, DenoiseFunction f,
-            Conditioning imageCond, String what) {
+            Conditioning imageCond, String what, UNetModel net, Labels labels) {
+        Integer adm = net.config().num_classes() == null ? null : net.config().adm_in_channels();
+        if (labels != null && adm == null) {
+            throw new IllegalArgumentException("sampling: the " + what + " is not label-conditioned (no num_classes), so labels do not apply");
+        }
+        if (labels != null && labels.vector().length != adm) {
+            throw new IllegalArgumentException("sampling: a label vector of " + labels.vector().length + " for a " + what + " with adm_in_channels " + adm);
+        }
+        boolean guided = labels != null && labels.guidance() != 1;
         if (videos < 1 || frames < 1) {
             throw new IllegalArgumentException("sampling: need at least one video of one frame, got " + videos + " x " + frames);
         }
         int batch = o.batch() > 0 ? Math.min(o.batch(), videos) : SamplingBatch.choose(videos, frames, latent, modelChannels());
-        DiffusionSampler sampler = Samplers.create(o.sampler(), o.steps(), null).progress(Progress.Mode.QUIET);
+        DiffusionSampler sampler = Samplers.create(o.sampler(), o.steps(), guided ? new VanillaCFG(labels.guidance()) : null).progress(Progress.Mode.QUIET);
         NDList out = new NDList();
         int calls = (videos + batch - 1) / batch;
         try (Progress bar = Progress.start("sample " + what, (long) calls * o.steps(), 0, progress)) {
@@ -252,9 +284,17 @@ public final class VideoLDMPipeline {
                 try (NDManager scope = m.newSubManager()) {
                     Conditioning cond = imageCond != null ? imageCond
                             : Conditioning.none().withVideo(frames, scope.zeros(new Shape(count, frames)));
+                    Conditioning uc = null;
+                    if (adm != null) {
+                        // one vector row per frame; the unconditional branch is the all-zero vector the labels were dropped to
+                        NDArray zero = scope.zeros(new Shape((long) count * frames, adm));
+                        NDArray y = labels == null ? zero : scope.create(labels.vector(), new Shape(1, adm)).repeat(0, (long) count * frames);
+                        uc = guided ? cond.withVector(zero) : null;
+                        cond = cond.withVector(y);
+                    }
                     NDArray noise = initialNoise(scope, first, count, frames, latent, o.seed());
                     // In-loop noise (stochastic samplers) follows the call's first video, so batch 1 reproduces the unbatched runs.
-                    NDArray x = sampler.sample(f, noise, cond, null, Seeds.derive(o.seed(), first), step -> {
+                    NDArray x = sampler.sample(f, noise, cond, uc, Seeds.derive(o.seed(), first), step -> {
                         bar.update((long) call * o.steps() + step.index() + 1,
                                 String.format(Locale.ROOT, "%s sigma %.3g", label, step.nextSigma()));
                         if (callback != null) {

@@ -53,6 +53,14 @@ public final class ImageLDMTraining {
         /** Samples in the preview grid after training (0: none). */
         public int previewSamples;
         public int previewSteps = 25;
+        /**
+         * Scene-label conditioning (day/night, crowdedness) through the UNet's vector input; {@link #labelFiles} add
+         * label files to the sidecars and the procedural scenes' exact labels.
+         */
+        public boolean labels;
+        public List<Path> labelFiles = new ArrayList<>();
+        /** Label dropout for classifier-free guidance, per label group. */
+        public double ucgRate = 0.1;
 
         Settings(Scale scale, RunMode mode) {
             super(scale, mode);
@@ -77,6 +85,8 @@ public final class ImageLDMTraining {
         public Settings flip(boolean v) { flip = v; return this; }
         public Settings previewSamples(int v) { previewSamples = v; return this; }
         public Settings previewSteps(int v) { previewSteps = v; return this; }
+        public Settings labels(boolean on, List<Path> files) { labels = on; labelFiles = new ArrayList<>(files); return this; }
+        public Settings ucgRate(double v) { ucgRate = v; return this; }
 
         public Path autoencoderOrDefault() {
             return autoencoder != null ? autoencoder : CheckpointFolder.of(checkpointsOrDefault()).require(CheckpointFolder.AUTOENCODER);
@@ -85,6 +95,17 @@ public final class ImageLDMTraining {
         @Override
         public String stage() {
             return STAGE;
+        }
+
+        @Override
+        public String commandLine() {
+            StringBuilder sb = new StringBuilder(super.commandLine());
+            if (labels) {
+                sb.append(" --labels");
+                labelFiles.forEach(f -> sb.append(' ').append(f));
+                sb.append(" --ucg-rate ").append(ucgRate);
+            }
+            return sb.toString();
         }
     }
 
@@ -105,13 +126,16 @@ public final class ImageLDMTraining {
         LatentCaching.Result cache = LatentCaching.ensure(s, aePath);
         try (NDManager m = NDManager.newBaseManager(); LatentDataset latents = LatentDataset.open(cache.train())) {
             Engine.getInstance().setRandomSeed((int) s.seed);
-            UNetModel unet = new UNetModel(m, s.scale.imageUNet());
+            LabelConditioning labels = s.labels ? LabelConditioning.load(s, s.labelFiles, s.ucgRate) : null;
+            UNetModel unet = new UNetModel(m, labels == null ? s.scale.imageUNet() : LabelConditioning.withLabels(s.scale.imageUNet()));
             unet.setTrainable(k -> true);
+            // day/night and crowdedness do not change under a mirror: labelled frames may be flipped too
             LatentBatches data = new LatentBatches(latents, s.seed, 1, s.flip, s.dataShares());
             Denoiser den = denoiser(s.sigmaData);
             DiffusionStage stage = new DiffusionStage(new org.videoldm.diffusion.OpenAIWrapper(unet), den,
                     new DiffusionLoss(new EDMSampling(s.pMean, s.pStd), LossWeighting.edm(s.sigmaData)),
-                    ctx -> new DiffusionStage.Batch(data.frames(ctx, s.batch), Conditioning.none(), null));
+                    ctx -> new DiffusionStage.Batch(data.frames(ctx, s.batch),
+                            labels == null ? Conditioning.none() : labels.batch(ctx, data.ids(ctx, s.batch), 1), null));
             StageRuns.Timing timing;
             try (Trainer<DiffusionStage.Batch> t = new Trainer<>(stage, StageRuns.trainerConfig(s))) {
                 StageRuns.resumeOrStart(t, s);
@@ -127,13 +151,21 @@ public final class ImageLDMTraining {
             Map<String, Double> metrics = new TreeMap<>();
             metrics.put("scale_factor", cache.scaleFactor());
             List<String> notes = new ArrayList<>();
-            notes.add("Unconditional; EDM preconditioning (sigma_data " + s.sigmaData + "), training sigmas log-normal(" + s.pMean + ", " + s.pStd
+            if (labels != null) {
+                notes.add("Scene-label conditioned (time of day, crowdedness; num_classes sequential, adm_in_channels "
+                        + unet.config().adm_in_channels() + "): " + labels.labels().summary().lines().findFirst().orElse("")
+                        + "; label dropout (ucg_rate) " + s.ucgRate + " per group.");
+            }
+            notes.add((labels == null ? "Unconditional" : "No text") + "; EDM preconditioning (sigma_data " + s.sigmaData + "), training sigmas log-normal(" + s.pMean + ", " + s.pStd
                     + "); the weights are the EMA (decay " + s.emaDecay + ").");
             notes.add("Sample with Euler/Heun on EDMDiscretization(0.002, 80, 7); latents are divided by the autoencoder's scale factor before decoding.");
             ModelCard card = new ModelCard(CheckpointFolder.IMAGE_LDM, STAGE, cache.data(), List.of(StageRuns.fileName(aePath)), unet.config().toJson(),
                     s.toJson(), unet.parameterCount(), unet.parameterCount(), s.steps, s.batch, "frames", s.seed, StageRuns.trainingSeconds(csv),
                     ModelCard.Machine.current(), finalLoss, metrics, notes);
             SavedNetwork.Meta meta = SavedNetwork.meta().denoiser(Denoisers.edm(s.sigmaData)).scaleFactor(cache.scaleFactor()).frames(1);
+            if (labels != null) {
+                meta.conditioning(LabelConditioning.metadata(s.ucgRate));
+            }
             Path file = StageRuns.export(s, CheckpointFolder.IMAGE_LDM, unet, meta, card);
             if (preview != null) {
                 System.err.println(STAGE + ": samples in " + preview);

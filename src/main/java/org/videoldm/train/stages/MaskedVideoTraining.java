@@ -67,6 +67,13 @@ public abstract class MaskedVideoTraining<S extends MaskedVideoTraining.Settings
         /** Videos in the preview after training (0: none). */
         public int previewVideos;
         public int previewSteps = 25;
+        /**
+         * Scene labels: a label-conditioned parent ({@code train temporal --labels}) is trained on each clip's labels with
+         * label dropout, as its parent was; {@link #labelFiles} add label files to the sidecars and procedural labels.
+         */
+        public boolean labels;
+        public List<Path> labelFiles = new ArrayList<>();
+        public double ucgRate = 0.1;
 
         protected Settings(Scale scale, RunMode mode) {
             super(scale, mode);
@@ -86,6 +93,8 @@ public abstract class MaskedVideoTraining<S extends MaskedVideoTraining.Settings
         public S flip(boolean v) { flip = v; return self(); }
         public S previewVideos(int v) { previewVideos = v; return self(); }
         public S previewSteps(int v) { previewSteps = v; return self(); }
+        public S labels(boolean on, List<Path> files) { labels = on; labelFiles = new ArrayList<>(files); return self(); }
+        public S ucgRate(double v) { ucgRate = v; return self(); }
 
         public Path parentOrDefault() {
             if (parent != null) {
@@ -175,9 +184,18 @@ public abstract class MaskedVideoTraining<S extends MaskedVideoTraining.Settings
     public DiffusionStage stage(VideoUNet net, LatentDataset latents) {
         LatentBatches batches = new LatentBatches(latents, s.seed, 1, s.flip, s.dataShares());
         int frames = batches.frames();
+        boolean labelled = net.config().num_classes() != null;
+        if (labelled != s.labels) {
+            throw new IllegalArgumentException(labelled ? s.parentOrDefault() + ": a label-conditioned parent; train the " + s.stage()
+                    + " model with --labels" : "--labels needs a label-conditioned parent (train image-ldm and temporal with --labels), not "
+                    + s.parentOrDefault());
+        }
+        LabelConditioning labels = s.labels ? LabelConditioning.load(s, s.labelFiles, s.ucgRate) : null;
         return new DiffusionStage(new OpenAIWrapper(net), denoiser(), new DiffusionLoss(new EDMSampling(s.pMean, s.pStd), LossWeighting.edm(s.sigmaData)),
-                ctx -> new DiffusionStage.Batch(batches.clips(ctx, s.batch), Conditioning.none().withVideo(frames, ctx.manager().zeros(new Shape(s.batch, frames))),
-                        null), maskHook());
+                ctx -> {
+                    Conditioning c = labels == null ? Conditioning.none() : labels.batch(ctx, batches.ids(ctx, s.batch), frames);
+                    return new DiffusionStage.Batch(batches.clips(ctx, s.batch), c.withVideo(frames, ctx.manager().zeros(new Shape(s.batch, frames))), null);
+                }, maskHook());
     }
 
     /** Trains (continuing the run folder's checkpoint), exports the EMA weights with a model card, writes the preview. */
@@ -209,6 +227,10 @@ public abstract class MaskedVideoTraining<S extends MaskedVideoTraining.Settings
                     StageRuns.trainingSeconds(csv), ModelCard.Machine.current(), finalLoss, metrics, notes);
             JsonObject cond = conditioning(net.config().out_channels());
             cond.add("latent_frame", Kwargs.array(data.latents().clipShape().slice(1).getShape()));
+            if (s.labels) {
+                cond.add(LabelConditioning.KEY, LabelConditioning.metadata(s.ucgRate).get(LabelConditioning.KEY));
+                notes.add("Scene-label conditioned as its parent (label embedding frozen); label dropout (ucg_rate) " + s.ucgRate + " per group.");
+            }
             SavedNetwork.Meta meta = SavedNetwork.meta().denoiser(Denoisers.edm(s.sigmaData)).scaleFactor(data.scaleFactor()).frames(data.frames())
                     .conditioning(cond);
             Path file = StageRuns.export(s, name(), net, meta, card);

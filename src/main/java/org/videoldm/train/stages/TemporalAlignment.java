@@ -112,6 +112,9 @@ public final class TemporalAlignment {
         public List<Path> captionFiles = new ArrayList<>();
         /** Caption dropout for classifier-free guidance (SD's 0.1). */
         public double ucgRate = 0.1;
+        /** Scene-label conditioning: the image LDM must be label-conditioned; {@link #labelFiles} as in image training. */
+        public boolean labels;
+        public List<Path> labelFiles = new ArrayList<>();
         /** Guidance scale of the preview samples of a text-conditioned model. */
         public double previewGuidance = 5;
 
@@ -142,6 +145,7 @@ public final class TemporalAlignment {
         public Settings previewSteps(int v) { previewSteps = v; return this; }
         public Settings captions(boolean on, List<Path> files) { captions = on; captionFiles = new ArrayList<>(files); return this; }
         public Settings ucgRate(double v) { ucgRate = v; return this; }
+        public Settings labels(boolean on, List<Path> files) { labels = on; labelFiles = new ArrayList<>(files); return this; }
 
         public Path imageLdmOrDefault() {
             return imageLdm != null ? imageLdm : CheckpointFolder.of(checkpointsOrDefault()).require(CheckpointFolder.IMAGE_LDM);
@@ -168,6 +172,11 @@ public final class TemporalAlignment {
             if (captions) {
                 sb.append(" --captions");
                 captionFiles.forEach(f -> sb.append(' ').append(f));
+                sb.append(" --ucg-rate ").append(ucgRate);
+            }
+            if (labels) {
+                sb.append(" --labels");
+                labelFiles.forEach(f -> sb.append(' ').append(f));
                 sb.append(" --ucg-rate ").append(ucgRate);
             }
             return sb.toString();
@@ -214,6 +223,7 @@ public final class TemporalAlignment {
             SavedNetwork image = SavedNetwork.load(imagePath, m);
             UNetModel imageUnet = image.module(UNetModel.class);
             TextConditioning text = textConditioning(image, imagePath, m);
+            LabelConditioning labels = labelConditioning(image, imagePath);
             Engine.getInstance().setRandomSeed((int) s.seed);
             VideoUNet unet = VideoUNet.fromImage(m, imageUnet, s.scale.videoUNet(imageUnet.config()));
             TemporalParameters.Report report = prepare(unet, s.variant);
@@ -227,7 +237,8 @@ public final class TemporalAlignment {
                     ? new DiffusionLoss(new DiscreteSampling(Denoisers.discretization(denoiserSpec), 1000, false, true), LossWeighting.eps())
                     : new DiffusionLoss(new EDMSampling(s.pMean, s.pStd), LossWeighting.edm(s.sigmaData));
             DiffusionStage stage = new DiffusionStage(new OpenAIWrapper(unet), den, objective, ctx -> {
-                Conditioning c = text == null ? Conditioning.none() : text.batch(ctx, data.ids(ctx, s.batch), frames);
+                Conditioning c = text != null ? text.batch(ctx, data.ids(ctx, s.batch), frames)
+                        : labels != null ? labels.batch(ctx, data.ids(ctx, s.batch), frames) : Conditioning.none();
                 return new DiffusionStage.Batch(data.clips(ctx, s.batch), c.withVideo(frames, ctx.manager().zeros(new Shape(s.batch, frames))), null);
             });
             Path alphaCsv = s.runDirOrDefault().resolve(ALPHA_CSV);
@@ -280,6 +291,11 @@ public final class TemporalAlignment {
                     unet.videoConfig().toJson(), s.toJson(), unet.parameterCount(), report.trainableCount(), s.steps, s.batch, "clips", s.seed,
                     StageRuns.trainingSeconds(csv), ModelCard.Machine.current(), finalLoss, metrics, notes);
             SavedNetwork.Meta meta = SavedNetwork.meta().denoiser(denoiserSpec).scaleFactor(cache.scaleFactor()).frames(frames);
+            if (labels != null) {
+                notes.add("Scene-label conditioned: the label embedding is the image LDM's (frozen); " + labels.labels().summary().lines().findFirst()
+                        .orElse("") + "; label dropout (ucg_rate) " + s.ucgRate + " per group.");
+                meta.conditioning(LabelConditioning.metadata(s.ucgRate));
+            }
             if (text != null) {
                 meta.conditioning(org.videoldm.pipeline.TextToVideoInit.textConditioning());
                 text.copyTo(s.outOrDefault());
@@ -303,6 +319,19 @@ public final class TemporalAlignment {
             throw new IllegalArgumentException(imagePath + ": a text-conditioned image LDM (context_dim " + ctx + "): train it with --captions");
         }
         return s.captions ? TextConditioning.load(imagePath.toAbsolutePath().getParent(), s, s.captionFiles, s.ucgRate, m) : null;
+    }
+
+    /** The stage's label conditioning, or null; a label-conditioned image LDM needs --labels and the other way round. */
+    private LabelConditioning labelConditioning(SavedNetwork image, Path imagePath) {
+        boolean conditioned = image.module(UNetModel.class).config().num_classes() != null;
+        if (s.labels && !conditioned) {
+            throw new IllegalArgumentException(imagePath + ": not a label-conditioned image LDM; --labels needs one (./videoldm train image-ldm --labels)");
+        }
+        if (!s.labels && conditioned && !s.captions) {
+            throw new IllegalArgumentException(imagePath + ": a label-conditioned image LDM (num_classes " + image.module(UNetModel.class).config().num_classes()
+                    + "): train it with --labels");
+        }
+        return s.labels ? LabelConditioning.load(s, s.labelFiles, s.ucgRate) : null;
     }
 
     private Path preview(NDManager m, Path aePath, double scaleFactor, VideoUNet unet, Denoiser den, JsonObject denoiserSpec, TextConditioning text,

@@ -1,0 +1,131 @@
+package org.videoldm.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.videoldm.data.BoundingBox;
+import org.videoldm.data.DataSources;
+import org.videoldm.data.DrivingLabels;
+import org.videoldm.data.FrameGrid;
+import org.videoldm.data.GifWriter;
+import org.videoldm.data.Mp4Writer;
+import org.videoldm.data.RgbFrame;
+import org.videoldm.nn.Ops;
+import org.videoldm.pipeline.BoxLDMPipeline;
+import org.videoldm.pipeline.CheckpointFolder;
+import org.videoldm.pipeline.LongVideoPipeline;
+import org.videoldm.pipeline.VideoLDMPipeline;
+import org.videoldm.train.stages.LabelConditioning;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code videoldm simulate}: the paper's driving simulation. The box LDM sets up a scenario's first frame from car
+ * boxes, then the prediction model rolls it out, several futures of the same first frame in one batch.
+ */
+@Command(name = "simulate", mixinStandardHelpOptions = true,
+        description = "Simulate driving scenarios: a first frame from car boxes (box_ldm), then --futures rollouts of it with the prediction model "
+                + "(prediction; with --labels a label-conditioned one); writes first_frame.png, future_NN.mp4/.gif and grid.png to --out.")
+public final class SimulateCommand implements Callable<Integer> {
+    @Option(names = "--checkpoints", paramLabel = "DIR", description = "Folder of trained networks (default: checkpoints/toy of the project).")
+    Path checkpoints;
+
+    @Option(names = "--boxes", required = true, paramLabel = "BOXES", description = "Car boxes of the first frame, normalised corners "
+            + "x0,y0,x1,y1 separated by ';' (x from the left, y from the top), e.g. \"0.42,0.55,0.52,0.68;0.6,0.5,0.66,0.58\"; \"\" for an empty road.")
+    String boxes;
+
+    @Option(names = "--labels", paramLabel = "LABELS", description = "Scene labels of the rollout for a label-conditioned prediction model "
+            + "(train prediction --labels), e.g. night,crowded; a label left out is free.")
+    String labels;
+
+    @Option(names = "--frames", defaultValue = "16", description = "Frames per future, the first frame included (default: ${DEFAULT-VALUE}); 1: the first frame only.")
+    int frames;
+
+    @Option(names = "--futures", defaultValue = "3", description = "Rollouts of the same first frame (default: ${DEFAULT-VALUE}).")
+    int futures;
+
+    @Option(names = "--box-guidance", defaultValue = "3", description = "Classifier-free guidance of the box LDM (default: ${DEFAULT-VALUE}).")
+    double boxGuidance;
+
+    @Option(names = "--guidance", defaultValue = "2", description = "Context guidance of the prediction model (default: ${DEFAULT-VALUE}).")
+    double guidance;
+
+    @Option(names = "--steps", defaultValue = "30", description = "Sampler steps (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--sampler", defaultValue = "heun", description = "euler, heun, dpmpp2m, ddim or ancestral (default: ${DEFAULT-VALUE}).")
+    String sampler;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the first frame; future i uses a seed derived from (seed, i).")
+    long seed;
+
+    @Option(names = "--decoder", defaultValue = "temporal", description = "temporal or image (default: ${DEFAULT-VALUE}; image when there is no video_decoder).")
+    String decoder;
+
+    @Option(names = "--fps", defaultValue = "5", description = "Frame rate of the written videos (default: ${DEFAULT-VALUE}).")
+    double fps;
+
+    @Option(names = "--out", defaultValue = "out/simulate", paramLabel = "DIR", description = "Output folder (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Override
+    public Integer call() {
+        Path dir = checkpoints != null ? checkpoints : DataSources.projectRoot().resolve(CheckpointFolder.SHIPPED_TOY);
+        CheckpointFolder folder = CheckpointFolder.of(dir);
+        List<BoundingBox> layout = BoundingBox.parseList(boxes);
+        if (labels != null && frames == 1) {
+            throw new IllegalArgumentException("--labels conditions the rollout; with --frames 1 there is none");
+        }
+        if (frames < 1 || futures < 1) {
+            throw new IllegalArgumentException("--frames and --futures must be at least 1");
+        }
+        folder.require(CheckpointFolder.AUTOENCODER);
+        folder.require(CheckpointFolder.BOX_LDM);
+        if (frames > 1) {
+            folder.require(CheckpointFolder.PREDICTION);
+        }
+        VideoLDMPipeline.Options o = new VideoLDMPipeline.Options(sampler, steps, seed, futures);
+        try (NDManager m = NDManager.newBaseManager()) {
+            BoxLDMPipeline box = BoxLDMPipeline.load(dir, m);
+            int[] size = folder.frameSize();
+            long t0 = System.nanoTime();
+            NDArray first = box.latents(m, List.of(layout), box.latentShape(size[0], size[1]), o, boxGuidance);
+            Files.createDirectories(out);
+            RgbFrame firstFrame = VideoLDMPipeline.toFrames(box.firstStage().decode(first, 1, 1), 1).get(0).get(0);
+            javax.imageio.ImageIO.write(firstFrame.toImage(), "png", out.resolve("first_frame.png").toFile());
+            System.out.printf(Locale.ROOT, "wrote %s (%d box(es))%n", out.resolve("first_frame.png"), layout.size());
+            if (frames == 1) {
+                return 0;
+            }
+            VideoLDMPipeline decoding = VideoLDMPipeline.load(dir, m);
+            VideoLDMPipeline.DecoderChoice dec = decoding.hasTemporalDecoder() ? VideoLDMPipeline.DecoderChoice.parse(decoder)
+                    : VideoLDMPipeline.DecoderChoice.IMAGE;
+            LongVideoPipeline lp = LongVideoPipeline.load(dir, m);
+            // every future starts from the same first frame (S = 1 context frame) and differs by its noise
+            NDArray context = futures == 1 ? first : Ops.cat(0, Collections.nCopies(futures, first).toArray(new NDArray[0]));
+            float[] labelVector = labels == null ? null : LabelConditioning.conditioner(0).oneHot(DrivingLabels.parse(labels).classes(), null);
+            NDArray z = lp.latents(m, futures, frames, context, new LongVideoPipeline.Options(o.withSeed(seed + 1), 1, guidance), labelVector, null, null);
+            List<List<RgbFrame>> videos = VideoLDMPipeline.toFrames(decoding.decode(z, frames, dec, lp.windowFrames(), null), frames);
+            for (int v = 0; v < videos.size(); v++) {
+                String base = String.format(Locale.ROOT, "future_%02d", v);
+                Mp4Writer.write(out.resolve(base + ".mp4"), videos.get(v), fps);
+                GifWriter.write(out.resolve(base + ".gif"), videos.get(v), fps);
+            }
+            FrameGrid.writePng(out.resolve("grid.png"), new ArrayList<>(videos));
+            System.out.printf(Locale.ROOT, "wrote %d future(s) of %d frames to %s (rows of grid.png: futures) in %.1f s%n", futures, frames, out,
+                    (System.nanoTime() - t0) / 1e9);
+            return 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException(out + ": cannot write: " + e.getMessage(), e);
+        }
+    }
+}

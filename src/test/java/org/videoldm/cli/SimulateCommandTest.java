@@ -1,0 +1,99 @@
+package org.videoldm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.videoldm.data.RgbFrame;
+import org.videoldm.data.Video;
+import org.videoldm.data.VideoReader;
+import org.videoldm.model.BoxEmbedder;
+import org.videoldm.model.BoxLDM;
+import org.videoldm.model.SavedNetwork;
+import org.videoldm.model.UNetConfig;
+import org.videoldm.notebook.TinyNetworks;
+import org.videoldm.pipeline.CheckpointFolder;
+import org.videoldm.pipeline.Denoisers;
+import org.videoldm.pipeline.TinyCheckpoints;
+
+/** {@code simulate} on tiny untrained networks: a first frame from boxes, then several futures of it in one batch. */
+class SimulateCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void firstFrameFromBoxesThenSeveralFuturesOfIt() throws Exception {
+        Path ckpt = LongVideoCommandsTest.checkpoints(dir);
+        try (NDManager m = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(8);
+            JsonObject u = TinyCheckpoints.unet().toJson();
+            u.addProperty("context_dim", 16);
+            BoxLDM box = new BoxLDM(m, UNetConfig.fromJson(u), new BoxEmbedder.Config(4, 4, 16, 16));
+            TinyNetworks.randomise(box, k -> true, 3);
+            SavedNetwork.save(CheckpointFolder.of(ckpt).network(CheckpointFolder.BOX_LDM), box,
+                    SavedNetwork.meta().denoiser(Denoisers.edm(0.5)).frames(1), true);
+        }
+        Path out = dir.resolve("sim");
+        String[] r = GenerateCommandTest.run("simulate", "--checkpoints", ckpt.toString(), "--boxes", "0.4,0.5,0.55,0.8;0.7,0.45,0.8,0.6",
+                "--frames", "6", "--futures", "2", "--steps", "1", "--sampler", "euler", "--decoder", "image", "--out", out.toString());
+        assertEquals("0", r[0], r[2]);
+        assertTrue(Files.isRegularFile(out.resolve("first_frame.png")));
+        assertTrue(Files.isRegularFile(out.resolve("grid.png")));
+        Video a = VideoReader.standard().read(out.resolve("future_00.mp4"));
+        Video b = VideoReader.standard().read(out.resolve("future_01.mp4"));
+        assertEquals(6, a.size());
+        assertEquals(6, b.size());
+        assertEquals(TinyCheckpoints.HEIGHT, a.height());
+        // both futures start from the same first frame and then part ways
+        assertTrue(meanAbs(a.frames().get(0), b.frames().get(0)) < 2, "same first frame: " + meanAbs(a.frames().get(0), b.frames().get(0)));
+        assertTrue(meanAbs(a.frames().get(5), b.frames().get(5)) > 2, "different futures: " + meanAbs(a.frames().get(5), b.frames().get(5)));
+
+        String[] unlabelled = GenerateCommandTest.run("simulate", "--checkpoints", ckpt.toString(), "--boxes", "", "--labels", "night", "--frames", "6",
+                "--futures", "1", "--steps", "1", "--sampler", "euler", "--decoder", "image", "--out", out.toString());
+        assertTrue(!"0".equals(unlabelled[0]) && unlabelled[2].contains("not label-conditioned"), unlabelled[2]);
+
+        String[] bad = GenerateCommandTest.run("simulate", "--checkpoints", ckpt.toString(), "--boxes", "0.5,0.5,0.4,0.8", "--out", out.toString());
+        assertTrue(!"0".equals(bad[0]) && bad[2].contains("box 1"), bad[2]);
+    }
+
+    @Test
+    void generateWithLabelsNeedsALabelConditionedVideoLdm() {
+        Path ckpt = TinyCheckpoints.write(dir.resolve("ckpt"));
+        String[] refused = GenerateCommandTest.run("generate", "--checkpoints", ckpt.toString(), "--labels", "night", "--steps", "1", "--decoder", "image",
+                "--out", dir.resolve("o").toString());
+        assertTrue(!"0".equals(refused[0]) && refused[2].contains("not label-conditioned"), refused[2]);
+        try (NDManager m = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(6);
+            org.videoldm.model.UNetModel image = new org.videoldm.model.UNetModel(m,
+                    org.videoldm.train.stages.LabelConditioning.withLabels(TinyCheckpoints.unet()));
+            org.videoldm.model.VideoUNet video = org.videoldm.model.VideoUNet.fromImage(m, image,
+                    org.videoldm.model.VideoUNetConfig.videoLDM(image.config()));
+            SavedNetwork.save(CheckpointFolder.of(ckpt).network(CheckpointFolder.VIDEO_LDM), video,
+                    SavedNetwork.meta().denoiser(Denoisers.edm(0.5)).frames(TinyCheckpoints.FRAMES), true);
+        }
+        String[] r = GenerateCommandTest.run("generate", "--checkpoints", ckpt.toString(), "--labels", "night,crowded", "--guidance", "2", "--steps", "1",
+                "--sampler", "euler", "--decoder", "image", "--out", dir.resolve("o").toString());
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("with labels 'time=night crowdedness=crowded' (guidance 2.00)"), r[1]);
+        String[] bad = GenerateCommandTest.run("generate", "--checkpoints", ckpt.toString(), "--labels", "nite", "--out", dir.resolve("o").toString());
+        assertTrue(!"0".equals(bad[0]) && bad[2].contains("nite"), bad[2]);
+    }
+
+    private static double meanAbs(RgbFrame x, RgbFrame y) {
+        double s = 0;
+        for (int yy = 0; yy < x.height(); yy++) {
+            for (int xx = 0; xx < x.width(); xx++) {
+                for (int c = 0; c < 3; c++) {
+                    s += Math.abs(x.get(xx, yy, c) - y.get(xx, yy, c));
+                }
+            }
+        }
+        return s / (x.height() * x.width() * 3.0);
+    }
+}
