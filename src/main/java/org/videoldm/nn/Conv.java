@@ -118,6 +118,11 @@ public class Conv extends Module implements TimestepBlock {
         extra[0] = padded - out;
         NDArray wp = Ops.cat(0, w, sm.zeros(new Shape(extra), w.getDataType()));
         NDArray bp = b == null ? null : Ops.cat(0, b, sm.zeros(new Shape(padded - out), b.getDataType()));
+        // the concatenations belong to the parameters' manager (the first operand's); free them with the call's scope
+        wp.attach(sm);
+        if (bp != null) {
+            bp.attach(sm);
+        }
         NDArray y = x.getNDArrayInternal().convolution(x, wp, bp, new Shape(stride), new Shape(padding), new Shape(dil), 1).singletonOrThrow();
         return y.get(new ai.djl.ndarray.index.NDIndex().addAllDim().addSliceDim(0, out));
     }
