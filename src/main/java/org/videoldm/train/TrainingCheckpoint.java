@@ -42,7 +42,11 @@ public final class TrainingCheckpoint {
         meta.put("optimizer_steps", Long.toString(optimizer.stepCount()));
         meta.put("ema_updates", Long.toString(ema == null ? 0 : ema.numUpdates()));
         meta.put("seed", Long.toString(seed));
-        meta.put("config", config.toJson().toString());
+        // where the files were is not part of the run: checkpoints move between machines (and into the repository)
+        com.google.gson.JsonObject settings = config.toJson();
+        settings.remove("checkpoint");
+        settings.remove("lossLog");
+        meta.put("config", settings.toString());
         meta.put("rng", "derived from (seed, step); no generator state");
         SafetensorsWriter.write(file, tensors, meta);
     }
