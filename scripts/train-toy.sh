@@ -7,6 +7,7 @@
 #
 #   scripts/train-toy.sh            # everything, then copy into checkpoints/toy
 #   scripts/train-toy.sh image-ldm  # one stage (its parents must be in checkpoints/toy-training/checkpoints)
+#   scripts/train-toy.sh t2v        # the toy text-to-video model (after the autoencoder) into checkpoints/toy-t2v
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # Procedural scenes (lanes, cars, day and night, weather) mixed half and half with the real drives; datasets/holdout.txt
@@ -18,9 +19,28 @@ state="${VIDEOLDM_TOY_STATE:-checkpoints/toy-training}"
 run() { echo "== ./videoldm train $*" >&2; ./videoldm train "$@" --data "$data" --run-dir "$state/$1" --out "$state/checkpoints"; }
 # Each stage's toy defaults are the shipped settings (steps, batch, learning rate): the notebooks in full mode train
 # exactly these runs in runs/, and resume them when this folder is copied there (cp -r checkpoints/toy-training/. runs/).
+# Text-to-video (the paper's second application, at toy scale): a toy CLIP whose text tower conditions a text-to-image LDM
+# (SD's layout), then temporal alignment with the spatial layers frozen. Its own folder, with the finished autoencoder.
+t2v() {
+  local d="$state/t2v"
+  mkdir -p "$d/checkpoints"
+  cp "$state"/checkpoints/autoencoder.safetensors "$state"/checkpoints/autoencoder.md "$d/checkpoints/"
+  for s in clip image-ldm temporal; do
+    local extra=()
+    [ "$s" = clip ] || extra=(--captions)
+    echo "== ./videoldm train $s ${extra[*]} (text-to-video)" >&2
+    ./videoldm train "$s" "${extra[@]}" --data "$data" --run-dir "$d/$s" --out "$d/checkpoints"
+  done
+  mkdir -p checkpoints/toy-t2v/tokenizer
+  cp "$d"/checkpoints/{autoencoder,image_ldm,video_ldm,text_encoder}.{safetensors,md} checkpoints/toy-t2v/
+  cp "$d"/checkpoints/tokenizer/* checkpoints/toy-t2v/tokenizer/
+  rm -rf checkpoints/toy-t2v/clip_toy && cp -r "$d"/checkpoints/clip_toy "$d"/checkpoints/clip_toy.md checkpoints/toy-t2v/
+  echo "train-toy: text-to-video networks copied to checkpoints/toy-t2v" >&2
+}
 stage() {
   case "$1" in
     autoencoder|detector|image-ldm|temporal|decoder|prediction|interpolation|upsampler) run "$1" ;;
+    t2v) t2v ;;
     *) echo "train-toy: unknown stage '$1'" >&2; exit 2 ;;
   esac
 }

@@ -64,6 +64,15 @@ public final class GenerateCommand implements Callable<Integer> {
             + "out is free.")
     String labels;
 
+    @Option(names = "--prompt", paramLabel = "TEXT", description = "Text-to-video from a text-conditioned model (default --checkpoints: "
+            + PromptVideos.SHIPPED_T2V + "): --videos videos per prompt; repeat for several prompts. With --model image the temporal layers are mixed "
+            + "out (the text-to-image model frame by frame). Decodes with the image decoder; --guidance is the classifier-free guidance (default 5).")
+    List<String> prompts;
+
+    @Option(names = "--negative-prompt", defaultValue = "", paramLabel = "TEXT", description = "With --prompt: what guidance steers away from "
+            + "(default: the empty prompt, the unconditional model).")
+    String negativePrompt;
+
     @Option(names = "--context-frames", defaultValue = "2", description = "Frames each --long window is conditioned on (1 or 2; default: ${DEFAULT-VALUE}).")
     int contextFrames;
 
@@ -92,6 +101,9 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (prompts != null) {
+            return textToVideo();
+        }
         Path dir = checkpoints != null ? checkpoints : DataSources.projectRoot().resolve(CheckpointFolder.SHIPPED_TOY);
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException("checkpoints folder " + dir + " does not exist: run notebooks 01-03 or `./videoldm train ...` to create it");
@@ -188,6 +200,24 @@ public final class GenerateCommand implements Callable<Integer> {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(out + ": cannot write: " + e.getMessage(), e);
         }
+    }
+
+    private int textToVideo() {
+        if (labels != null || longFrames != null || interpolate) {
+            throw new IllegalArgumentException("--prompt samples the text-to-video model: --labels, --long and --interpolate do not apply");
+        }
+        if (videos < 1) {
+            throw new IllegalArgumentException("--videos must be at least 1, got " + videos);
+        }
+        boolean imagesOnly = switch (model.toLowerCase(Locale.ROOT)) {
+            case "video" -> false;
+            case "image" -> true;
+            default -> throw new IllegalArgumentException("--model must be video or image, got '" + model + "'");
+        };
+        Path dir = checkpoints != null ? checkpoints : DataSources.projectRoot().resolve(PromptVideos.SHIPPED_T2V);
+        double rate = fps != null ? fps : Files.isDirectory(dir) ? trainedFps(CheckpointFolder.of(dir)) : 5;
+        return PromptVideos.run(new PromptVideos.Request(dir, prompts, negativePrompt, videos, frames, imagesOnly, sampler, steps,
+                guidance != null ? guidance : 5.0, seed, rate, out));
     }
 
     /** The clip rate of the video LDM's training data (its card), else 5 fps. */

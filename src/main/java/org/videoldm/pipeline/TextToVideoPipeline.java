@@ -17,6 +17,7 @@ import org.videoldm.diffusion.GeneralConditioner;
 import org.videoldm.diffusion.OpenAIWrapper;
 import org.videoldm.diffusion.VanillaCFG;
 import org.videoldm.model.SavedNetwork;
+import org.videoldm.model.UNetModel;
 import org.videoldm.model.VideoUNet;
 import org.videoldm.model.autoencoder.AutoencoderKL;
 import org.videoldm.model.clip.CLIPTextModel;
@@ -49,13 +50,16 @@ public final class TextToVideoPipeline {
     }
 
     private final FirstStage firstStage;
-    private final VideoUNet video;
+    /** The video UNet, or an image UNet (a text-to-image model: its frames are independent images). */
+    private final UNetModel video;
     private final JsonObject denoiserSpec;
     private final GeneralConditioner conditioner;
+    private int trainedFrames = 1;
 
-    public TextToVideoPipeline(FirstStage firstStage, VideoUNet video, JsonObject denoiserSpec, FrozenCLIPEmbedder text) {
+    public TextToVideoPipeline(FirstStage firstStage, UNetModel video, JsonObject denoiserSpec, FrozenCLIPEmbedder text) {
         if (video.config().context_dim() == null) {
-            throw new IllegalArgumentException("text-to-video: the video LDM has no cross-attention context (an unconditional model)");
+            throw new IllegalArgumentException("text-to-video: the " + (video instanceof VideoUNet ? "video" : "image") + " LDM has no cross-attention "
+                    + "context (an unconditional model)");
         }
         this.firstStage = firstStage;
         this.video = video;
@@ -71,23 +75,39 @@ public final class TextToVideoPipeline {
         return new FrozenCLIPEmbedder(CLIPTokenizer.fromDirectory(dir.resolve(CheckpointFolder.TOKENIZER_DIR)), text);
     }
 
-    /** Autoencoder, video LDM and text encoder of a checkpoint folder, frozen. */
+    /**
+     * Autoencoder, video LDM and text encoder of a checkpoint folder, frozen; a folder with a text-to-image LDM only (made by
+     * {@code train image-ldm --captions}) gives its image LDM, whose frames are independent images.
+     */
     public static TextToVideoPipeline load(Path dir, NDManager m) {
         CheckpointFolder f = CheckpointFolder.of(dir);
         SavedNetwork ae = SavedNetwork.load(f.require(CheckpointFolder.AUTOENCODER), m);
-        SavedNetwork v = SavedNetwork.load(f.require(CheckpointFolder.VIDEO_LDM), m);
+        SavedNetwork v = SavedNetwork.load(f.has(CheckpointFolder.VIDEO_LDM) || !f.has(CheckpointFolder.IMAGE_LDM) ? f.require(CheckpointFolder.VIDEO_LDM)
+                : f.require(CheckpointFolder.IMAGE_LDM), m);
         double scale = ae.scaleFactor().orElseThrow(() -> new IllegalArgumentException(ae.path() + ": no " + SavedNetwork.KEY_SCALE_FACTOR + " in its metadata"));
         ae.module().setTrainable(k -> false);
         v.module().setTrainable(k -> false);
-        return new TextToVideoPipeline(new FirstStage(ae.module(AutoencoderKL.class), scale, ae.path().getFileName().toString()),
-                v.module(VideoUNet.class), v.denoiser(), loadTextEmbedder(dir, m));
+        TextToVideoPipeline p = new TextToVideoPipeline(new FirstStage(ae.module(AutoencoderKL.class), scale, ae.path().getFileName().toString()),
+                v.module(UNetModel.class), v.denoiser(), loadTextEmbedder(dir, m));
+        p.trainedFrames = v.frames().orElse(1);
+        return p;
     }
 
     public FirstStage firstStage() {
         return firstStage;
     }
 
-    public VideoUNet video() {
+    /** Frames per clip the loaded network was trained on (1 for a text-to-image model; the default video length). */
+    public int trainedFrames() {
+        return trainedFrames;
+    }
+
+    /** True when the network has temporal layers (a video LDM), false for a text-to-image LDM. */
+    public boolean isVideo() {
+        return video instanceof VideoUNet;
+    }
+
+    public UNetModel network() {
         return video;
     }
 

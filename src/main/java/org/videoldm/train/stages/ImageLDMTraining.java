@@ -59,8 +59,17 @@ public final class ImageLDMTraining {
          */
         public boolean labels;
         public List<Path> labelFiles = new ArrayList<>();
-        /** Label dropout for classifier-free guidance, per label group. */
+        /**
+         * Text conditioning (the paper's text-to-image LDM, Stable Diffusion's layout): the last hidden states of the text
+         * encoder found in the checkpoints folder ({@code text_encoder} + {@code tokenizer/}, made by {@code train clip})
+         * as cross-attention context; {@link #captionFiles} add caption files to the sidecars and procedural captions.
+         */
+        public boolean captions;
+        public List<Path> captionFiles = new ArrayList<>();
+        /** Label or caption dropout for classifier-free guidance (per label group; captions become the empty prompt). */
         public double ucgRate = 0.1;
+        /** Classifier-free guidance scale of the text-conditioned preview. */
+        public double previewGuidance = 5.0;
 
         Settings(Scale scale, RunMode mode) {
             super(scale, mode);
@@ -86,7 +95,9 @@ public final class ImageLDMTraining {
         public Settings previewSamples(int v) { previewSamples = v; return this; }
         public Settings previewSteps(int v) { previewSteps = v; return this; }
         public Settings labels(boolean on, List<Path> files) { labels = on; labelFiles = new ArrayList<>(files); return this; }
+        public Settings captions(boolean on, List<Path> files) { captions = on; captionFiles = new ArrayList<>(files); return this; }
         public Settings ucgRate(double v) { ucgRate = v; return this; }
+        public Settings previewGuidance(double v) { previewGuidance = v; return this; }
 
         public Path autoencoderOrDefault() {
             return autoencoder != null ? autoencoder : CheckpointFolder.of(checkpointsOrDefault()).require(CheckpointFolder.AUTOENCODER);
@@ -103,6 +114,11 @@ public final class ImageLDMTraining {
             if (labels) {
                 sb.append(" --labels");
                 labelFiles.forEach(f -> sb.append(' ').append(f));
+                sb.append(" --ucg-rate ").append(ucgRate);
+            }
+            if (captions) {
+                sb.append(" --captions");
+                captionFiles.forEach(f -> sb.append(' ').append(f));
                 sb.append(" --ucg-rate ").append(ucgRate);
             }
             return sb.toString();
@@ -123,19 +139,26 @@ public final class ImageLDMTraining {
     public StageResult run(TrainingListener listener) {
         long t0 = System.nanoTime();
         Path aePath = s.autoencoderOrDefault();
-        LatentCaching.Result cache = LatentCaching.ensure(s, aePath);
+        if (s.labels && s.captions) {
+            throw new IllegalArgumentException("image-ldm: a model is conditioned on text (--captions) or on scene labels (--labels), not both");
+        }
+        // captions may say left or right: captioned clips are never mirrored, in the cache or in batches
+        LatentCaching.Result cache = LatentCaching.ensure(s, aePath, !s.captions);
         try (NDManager m = NDManager.newBaseManager(); LatentDataset latents = LatentDataset.open(cache.train())) {
             Engine.getInstance().setRandomSeed((int) s.seed);
             LabelConditioning labels = s.labels ? LabelConditioning.load(s, s.labelFiles, s.ucgRate) : null;
-            UNetModel unet = new UNetModel(m, labels == null ? s.scale.imageUNet() : LabelConditioning.withLabels(s.scale.imageUNet()));
+            TextConditioning text = s.captions ? TextConditioning.load(s.checkpointsOrDefault(), s, s.captionFiles, s.ucgRate, m) : null;
+            UNetModel unet = new UNetModel(m, labels != null ? LabelConditioning.withLabels(s.scale.imageUNet())
+                    : text != null ? text.withContext(s.scale.imageUNet()) : s.scale.imageUNet());
             unet.setTrainable(k -> true);
             // day/night and crowdedness do not change under a mirror: labelled frames may be flipped too
-            LatentBatches data = new LatentBatches(latents, s.seed, 1, s.flip, s.dataShares());
+            LatentBatches data = new LatentBatches(latents, s.seed, 1, s.flip && !s.captions, s.dataShares());
             Denoiser den = denoiser(s.sigmaData);
             DiffusionStage stage = new DiffusionStage(new org.videoldm.diffusion.OpenAIWrapper(unet), den,
                     new DiffusionLoss(new EDMSampling(s.pMean, s.pStd), LossWeighting.edm(s.sigmaData)),
                     ctx -> new DiffusionStage.Batch(data.frames(ctx, s.batch),
-                            labels == null ? Conditioning.none() : labels.batch(ctx, data.ids(ctx, s.batch), 1), null));
+                            labels != null ? labels.batch(ctx, data.ids(ctx, s.batch), 1)
+                                    : text != null ? text.batch(ctx, data.ids(ctx, s.batch), 1) : Conditioning.none(), null));
             StageRuns.Timing timing;
             try (Trainer<DiffusionStage.Batch> t = new Trainer<>(stage, StageRuns.trainerConfig(s))) {
                 StageRuns.resumeOrStart(t, s);
@@ -145,7 +168,7 @@ public final class ImageLDMTraining {
                 }
             }
             unet.setTrainable(k -> false);
-            Path preview = s.previewSamples > 0 ? preview(m, aePath, cache.scaleFactor(), unet, den) : null;
+            Path preview = s.previewSamples > 0 ? preview(m, aePath, cache.scaleFactor(), unet, den, text) : null;
             Path csv = s.runDirOrDefault().resolve(StageRuns.LOSS_CSV);
             double finalLoss = StageRuns.finalLoss(csv, 50);
             Map<String, Double> metrics = new TreeMap<>();
@@ -156,7 +179,13 @@ public final class ImageLDMTraining {
                         + unet.config().adm_in_channels() + "): " + labels.labels().summary().lines().findFirst().orElse("")
                         + "; label dropout (ucg_rate) " + s.ucgRate + " per group.");
             }
-            notes.add((labels == null ? "Unconditional" : "No text") + "; EDM preconditioning (sigma_data " + s.sigmaData + "), training sigmas log-normal(" + s.pMean + ", " + s.pStd
+            if (text != null) {
+                notes.add("Text-conditioned (the paper's text-to-image LDM in Stable Diffusion's layout): cross-attention (context_dim "
+                        + unet.config().context_dim() + ") on the last hidden states of the frozen text encoder `" + CheckpointFolder.TEXT_ENCODER
+                        + "` (copied beside this network with its tokenizer); " + text.captions().summary().lines().findFirst().orElse("")
+                        + "; caption dropout (ucg_rate) " + s.ucgRate + " to the empty prompt, for classifier-free guidance. Frames are not mirrored.");
+            }
+            notes.add((labels == null && text == null ? "Unconditional" : labels != null ? "No text" : "No labels") + "; EDM preconditioning (sigma_data " + s.sigmaData + "), training sigmas log-normal(" + s.pMean + ", " + s.pStd
                     + "); the weights are the EMA (decay " + s.emaDecay + ").");
             notes.add("Sample with Euler/Heun on EDMDiscretization(0.002, 80, 7); latents are divided by the autoencoder's scale factor before decoding.");
             ModelCard card = new ModelCard(CheckpointFolder.IMAGE_LDM, STAGE, cache.data(), List.of(StageRuns.fileName(aePath)), unet.config().toJson(),
@@ -165,6 +194,10 @@ public final class ImageLDMTraining {
             SavedNetwork.Meta meta = SavedNetwork.meta().denoiser(Denoisers.edm(s.sigmaData)).scaleFactor(cache.scaleFactor()).frames(1);
             if (labels != null) {
                 meta.conditioning(LabelConditioning.metadata(s.ucgRate));
+            }
+            if (text != null) {
+                meta.conditioning(org.videoldm.pipeline.TextToVideoInit.textConditioning());
+                text.copyTo(s.outOrDefault());
             }
             Path file = StageRuns.export(s, CheckpointFolder.IMAGE_LDM, unet, meta, card);
             if (preview != null) {
@@ -175,10 +208,23 @@ public final class ImageLDMTraining {
         }
     }
 
-    /** A grid of samples (two rows) decoded with the image decoder, written to {@code samples.png} in the run folder. */
-    private Path preview(NDManager m, Path aePath, double scaleFactor, UNetModel unet, Denoiser den) {
+    /**
+     * A grid of samples (two rows) decoded with the image decoder, written to {@code samples.png} in the run folder; a
+     * text-conditioned model samples one image per preview prompt (a row each), with classifier-free guidance.
+     */
+    private Path preview(NDManager m, Path aePath, double scaleFactor, UNetModel unet, Denoiser den, TextConditioning text) {
         try (NDManager scope = m.newSubManager()) {
             AutoencoderKL ae = SavedNetwork.load(aePath, scope).module(AutoencoderKL.class);
+            if (text != null) {
+                org.videoldm.pipeline.TextToVideoPipeline p = new org.videoldm.pipeline.TextToVideoPipeline(new FirstStage(ae, scaleFactor,
+                        aePath.getFileName().toString()), unet, Denoisers.edm(s.sigmaData), text.conditioner().embedder());
+                List<List<RgbFrame>> rows = p.generate(scope, TextConditioning.previewPrompts(Math.min(s.previewSamples, 4), s.seed), "",
+                        Math.max(1, s.previewSamples / 4), s.scale.height(), s.scale.width(),
+                        new org.videoldm.pipeline.TextToVideoPipeline.Options("heun", s.previewSteps, s.previewGuidance, s.seed, true));
+                Path file = s.runDirOrDefault().resolve("samples.png");
+                FrameGrid.writePng(file, rows);
+                return file;
+            }
             VideoLDMPipeline p = new VideoLDMPipeline(new FirstStage(ae, scaleFactor, aePath.getFileName().toString()), null, unet, den, null, null, 1)
                     .progress(s.progress == Progress.Mode.AUTO ? Progress.Mode.QUIET : s.progress);
             int rows = s.previewSamples >= 4 ? 2 : 1;

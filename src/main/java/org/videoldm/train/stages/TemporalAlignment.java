@@ -342,7 +342,7 @@ public final class TemporalAlignment {
             List<List<RgbFrame>> videos;
             if (text != null) {
                 TextToVideoPipeline p = new TextToVideoPipeline(first, unet, denoiserSpec, text.conditioner().embedder());
-                videos = p.generate(scope, previewPrompts(), "", frames, s.scale.height(), s.scale.width(),
+                videos = p.generate(scope, TextConditioning.previewPrompts(s.previewVideos, s.seed), "", frames, s.scale.height(), s.scale.width(),
                         new TextToVideoPipeline.Options("euler", s.previewSteps, s.previewGuidance, s.seed, false));
             } else {
                 VideoLDMPipeline p = new VideoLDMPipeline(first, null, null, null, unet, den, frames)
@@ -354,15 +354,5 @@ public final class TemporalAlignment {
             FrameGrid.writePng(file, videos);
             return file;
         }
-    }
-
-    /** Captions of procedural scenes as preview prompts: what the data teaches, fixed by the seed. */
-    private List<String> previewPrompts() {
-        List<String> out = new ArrayList<>();
-        org.videoldm.data.SyntheticDriving gen = new org.videoldm.data.SyntheticDriving(s.previewVideos, 1, 8, 8, s.seed + 1000);
-        for (int i = 0; i < s.previewVideos; i++) {
-            out.add(gen.caption(i));
-        }
-        return out;
     }
 }

@@ -47,6 +47,23 @@ final class TextConditioning {
         return new TextConditioning(new GeneralConditioner(text, ucgRate, GeneralConditioner.EMPTY_PROMPT), c, folder);
     }
 
+    /** An image UNet config with cross-attention on this text encoder's last hidden states (SD's layout). */
+    org.videoldm.model.UNetConfig withContext(org.videoldm.model.UNetConfig unet) {
+        com.google.gson.JsonObject o = unet.toJson();
+        o.addProperty("context_dim", conditioner.embedder().model().config().hidden_size());
+        return org.videoldm.model.UNetConfig.fromJson(o);
+    }
+
+    /** Captions of procedural scenes as preview prompts: what the data teaches, fixed by the seed. */
+    static List<String> previewPrompts(int n, long seed) {
+        List<String> out = new ArrayList<>();
+        org.videoldm.data.SyntheticDriving gen = new org.videoldm.data.SyntheticDriving(n, 1, 8, 8, seed + 1000);
+        for (int i = 0; i < n; i++) {
+            out.add(gen.caption(i));
+        }
+        return out;
+    }
+
     /** The micro-batch's crossattn conditioning, one row per frame. */
     Conditioning batch(StepContext ctx, List<String> clipIds, int frames) {
         List<String> text = new ArrayList<>(clipIds.size());

@@ -1,0 +1,81 @@
+package org.videoldm.train.stages;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.videoldm.cli.Main;
+import org.videoldm.model.SavedNetwork;
+import org.videoldm.model.UNetModel;
+import org.videoldm.model.VideoUNet;
+import org.videoldm.pipeline.CheckpointFolder;
+import org.videoldm.pipeline.Denoisers;
+import org.videoldm.pipeline.TextToVideoPipeline;
+import org.videoldm.train.Scale;
+
+/**
+ * The toy text-to-video path, a few steps each on six procedural clips: a tiny CLIP (its text tower the text encoder),
+ * the text-to-image LDM trained with captions (cross-attention on the text encoder), then temporal alignment on top.
+ */
+class TextToVideoStagesTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void textToImageThenTemporalAlignmentWithCaptions() throws Exception {
+        Path videos = StageFixtures.videos(dir);
+        StageFixtures.autoencoder(dir);
+        Path ckpt = dir.resolve("ckpt");
+        int status = Main.run(new String[] {"train", "clip", "--data", videos.toString(), "--steps", "1", "--batch", "4", "--width", "32",
+            "--layers", "1", "--heads", "2", "--image-size", "32", "--patch-size", "8", "--out", ckpt.toString(), "--run-dir",
+            dir.resolve("runs").resolve("clip").toString(), "--scale", "toy"});
+        assertEquals(0, status, "train clip");
+
+        ImageLDMTraining.Settings is = StageFixtures.quiet(ImageLDMTraining.Settings.defaults(Scale.TOY, StageFixtures.FULL), dir, videos)
+                .steps(2).batch(2).emaDecay(0).previewSamples(2).previewSteps(1).captions(true, List.of()).ucgRate(0.5);
+        StageResult image = new ImageLDMTraining(is).run(null);
+        assertTrue(Double.isFinite(image.finalLoss()));
+        assertTrue(Files.isRegularFile(image.runDir().resolve("samples.png")), "preview sampled with prompts");
+        try (NDManager m = NDManager.newBaseManager()) {
+            SavedNetwork n = SavedNetwork.load(image.network(), m);
+            assertEquals(32, n.module(UNetModel.class).config().context_dim(), "context width = the text encoder's");
+            assertTrue(n.conditioning().has("crossattn"), String.valueOf(n.conditioning()));
+            assertTrue(n.card().toString().contains("Text-conditioned"), n.card().toString());
+            assertTrue(!Denoisers.isDiscrete(n.denoiser()), "the toy models are EDM: " + n.denoiser());
+            // before temporal alignment the folder samples text-to-image
+            TextToVideoPipeline p = TextToVideoPipeline.load(ckpt, m);
+            assertTrue(!p.isVideo());
+            assertEquals(64, p.generate(m, List.of("a road at night"), "", 1, 64, 128,
+                    new TextToVideoPipeline.Options("euler", 1, 3, 0, true)).get(0).get(0).height());
+        }
+
+        TemporalAlignment.Settings ts = StageFixtures.quiet(TemporalAlignment.Settings.defaults(Scale.TOY, StageFixtures.FULL), dir, videos)
+                .steps(2).batch(1).emaDecay(0).previewVideos(1).previewSteps(1).captions(true, List.of());
+        StageResult video = new TemporalAlignment(ts).run(null);
+        assertTrue(Double.isFinite(video.finalLoss()));
+        try (NDManager m = NDManager.newBaseManager()) {
+            SavedNetwork n = SavedNetwork.load(video.network(), m);
+            assertEquals(32, n.module(VideoUNet.class).config().context_dim());
+            TextToVideoPipeline p = TextToVideoPipeline.load(ckpt, m);
+            assertTrue(p.isVideo());
+            assertEquals(8, p.trainedFrames());
+        }
+        assertTrue(Files.isRegularFile(ckpt.resolve(CheckpointFolder.TOKENIZER_DIR).resolve("vocab.json")));
+
+        // generate --prompt: one video per prompt and --videos, their prompts listed
+        Path out = dir.resolve("out");
+        assertEquals(0, Main.run(new String[] {"generate", "--checkpoints", ckpt.toString(), "--prompt", "a road at night", "--prompt",
+            "a sunny day on a highway", "--videos", "1", "--frames", "3", "--steps", "1", "--sampler", "euler", "--out", out.toString()}));
+        assertEquals(List.of("video_00\ta road at night", "video_01\ta sunny day on a highway"), Files.readAllLines(out.resolve("prompts.txt")));
+        assertEquals(3, org.videoldm.data.VideoReader.standard().read(out.resolve("video_01.mp4")).size());
+        assertEquals(2, Main.run(new String[] {"generate", "--checkpoints", ckpt.toString(), "--prompt", "night", "--long", "20", "--out",
+            out.toString()}), "--long does not apply to --prompt");
+        assertEquals(2, Main.run(new String[] {"generate", "--checkpoints", dir.resolve("none").toString(), "--prompt", "night", "--out",
+            out.toString()}), "a missing folder is an error");
+    }
+}
