@@ -20,7 +20,9 @@ run() { echo "== ./videoldm train $*" >&2; ./videoldm train "$@" --data "$data" 
 # Each stage's toy defaults are the shipped settings (steps, batch, learning rate): the notebooks in full mode train
 # exactly these runs in runs/, and resume them when this folder is copied there (cp -r checkpoints/toy-training/. runs/).
 # Text-to-video (the paper's second application, at toy scale): a toy CLIP whose text tower conditions a text-to-image LDM
-# (SD's layout), then temporal alignment with the spatial layers frozen. Its own folder, with the finished autoencoder.
+# (SD's layout; started from the unconditional image LDM, so only its cross-attention keys and values start fresh, and
+# trained a third as long), then temporal alignment with the spatial layers frozen. Its own folder, with the finished
+# autoencoder.
 t2v() {
   local d="$state/t2v"
   mkdir -p "$d/checkpoints"
@@ -28,6 +30,7 @@ t2v() {
   for s in clip image-ldm temporal; do
     local extra=()
     [ "$s" = clip ] || extra=(--captions)
+    [ "$s" = image-ldm ] && extra+=(--init-from "$state/checkpoints/image_ldm.safetensors" --steps 4000)
     echo "== ./videoldm train $s ${extra[*]} (text-to-video)" >&2
     ./videoldm train "$s" "${extra[@]}" --data "$data" --run-dir "$d/$s" --out "$d/checkpoints"
   done

@@ -29,6 +29,10 @@ public final class TrainImageLdmCommand implements Callable<Integer> {
             + "--captions: share of captions replaced by the empty prompt (dropout for classifier-free guidance; default ${DEFAULT-VALUE}).")
     double ucgRate;
 
+    @Option(names = "--init-from", paramLabel = "FILE", description = "Start from another image LDM's weights where key and shape agree (e.g. "
+            + "a text-to-image model from the unconditional one: only the cross-attention keys and values start fresh).")
+    Path initFrom;
+
     @Override
     public Integer call() {
         ImageLDMTraining.Settings s = options.apply(ImageLDMTraining.Settings.defaults(options.scale(), options.mode()));
@@ -40,6 +44,9 @@ public final class TrainImageLdmCommand implements Callable<Integer> {
         }
         if (captions != null) {
             s.captions(true, captions).ucgRate(ucgRate);
+        }
+        if (initFrom != null) {
+            s.initFrom(initFrom);
         }
         return TrainOptions.report(new ImageLDMTraining(s).run(null));
     }

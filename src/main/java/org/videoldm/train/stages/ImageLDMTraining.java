@@ -68,6 +68,12 @@ public final class ImageLDMTraining {
         public List<Path> captionFiles = new ArrayList<>();
         /** Label or caption dropout for classifier-free guidance (per label group; captions become the empty prompt). */
         public double ucgRate = 0.1;
+        /**
+         * Another image LDM to start from (at step 0; a resumed run continues from its own state): every tensor whose key and
+         * shape agree is copied, the rest keeps its fresh initialisation — for a text-to-image model made from the
+         * unconditional one, the cross-attention keys and values, which read the text encoder's width.
+         */
+        public Path initFrom;
         /** Classifier-free guidance scale of the text-conditioned preview. */
         public double previewGuidance = 5.0;
 
@@ -98,6 +104,7 @@ public final class ImageLDMTraining {
         public Settings captions(boolean on, List<Path> files) { captions = on; captionFiles = new ArrayList<>(files); return this; }
         public Settings ucgRate(double v) { ucgRate = v; return this; }
         public Settings previewGuidance(double v) { previewGuidance = v; return this; }
+        public Settings initFrom(Path v) { initFrom = v; return this; }
 
         public Path autoencoderOrDefault() {
             return autoencoder != null ? autoencoder : CheckpointFolder.of(checkpointsOrDefault()).require(CheckpointFolder.AUTOENCODER);
@@ -115,6 +122,9 @@ public final class ImageLDMTraining {
                 sb.append(" --labels");
                 labelFiles.forEach(f -> sb.append(' ').append(f));
                 sb.append(" --ucg-rate ").append(ucgRate);
+            }
+            if (initFrom != null) {
+                sb.append(" --init-from ").append(initFrom);
             }
             if (captions) {
                 sb.append(" --captions");
@@ -151,6 +161,7 @@ public final class ImageLDMTraining {
             UNetModel unet = new UNetModel(m, labels != null ? LabelConditioning.withLabels(s.scale.imageUNet())
                     : text != null ? text.withContext(s.scale.imageUNet()) : s.scale.imageUNet());
             unet.setTrainable(k -> true);
+            String init = s.initFrom == null ? null : initialise(unet, s.initFrom, m);
             // day/night and crowdedness do not change under a mirror: labelled frames may be flipped too
             LatentBatches data = new LatentBatches(latents, s.seed, 1, s.flip && !s.captions, s.dataShares());
             Denoiser den = denoiser(s.sigmaData);
@@ -179,6 +190,9 @@ public final class ImageLDMTraining {
                         + unet.config().adm_in_channels() + "): " + labels.labels().summary().lines().findFirst().orElse("")
                         + "; label dropout (ucg_rate) " + s.ucgRate + " per group.");
             }
+            if (init != null) {
+                notes.add(init);
+            }
             if (text != null) {
                 notes.add("Text-conditioned (the paper's text-to-image LDM in Stable Diffusion's layout): cross-attention (context_dim "
                         + unet.config().context_dim() + ") on the last hidden states of the frozen text encoder `" + CheckpointFolder.TEXT_ENCODER
@@ -205,6 +219,30 @@ public final class ImageLDMTraining {
             }
             return new StageResult(STAGE, file, s.outOrDefault().resolve(CheckpointFolder.IMAGE_LDM + ".md"), s.runDirOrDefault(), csv, s.steps,
                     timing.steps(), finalLoss, timing.secondsPerStep(), (System.nanoTime() - t0) / 1e9, metrics);
+        }
+    }
+
+    /** Copies {@code from}'s tensors into {@code unet} where key and shape agree; returns the card's note saying what was left fresh. */
+    private static String initialise(UNetModel unet, Path from, NDManager m) {
+        try (NDManager scope = m.newSubManager()) {
+            Map<String, NDArray> source = SavedNetwork.load(from, scope).module().stateDict();
+            List<String> fresh = new ArrayList<>();
+            int copied = 0;
+            for (Map.Entry<String, ai.djl.nn.Parameter> e : unet.namedParameters().entrySet()) {
+                NDArray v = source.get(e.getKey());
+                if (v != null && v.getShape().equals(e.getValue().getArray().getShape())) {
+                    org.videoldm.io.StateDict.assign(e.getValue().getArray(), v);
+                    copied++;
+                } else {
+                    fresh.add(e.getKey());
+                }
+            }
+            if (copied == 0) {
+                throw new IllegalArgumentException(from + ": no tensor of this image LDM matches the network being trained (--init-from)");
+            }
+            System.err.printf("%s: started from %s: %d tensors copied, %d fresh%n", STAGE, from.getFileName(), copied, fresh.size());
+            return "Started from `" + from.getFileName() + "` (" + copied + " tensors copied where key and shape agree; " + fresh.size()
+                    + " freshly initialised" + (fresh.isEmpty() ? "" : ", e.g. `" + fresh.get(0) + "`") + ").";
         }
     }
 

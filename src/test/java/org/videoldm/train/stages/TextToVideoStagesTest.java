@@ -54,6 +54,25 @@ class TextToVideoStagesTest {
                     new TextToVideoPipeline.Options("euler", 1, 3, 0, true)).get(0).get(0).height());
         }
 
+        // --init-from: a text-to-image model started from an unconditional one (a learning rate of 1e-30: the export is the start)
+        ImageLDMTraining.Settings plain = StageFixtures.quiet(ImageLDMTraining.Settings.defaults(Scale.TOY, StageFixtures.FULL), dir, videos)
+                .steps(1).batch(2).emaDecay(0).previewSamples(0).checkpoints(ckpt).out(dir.resolve("plain")).runDir(dir.resolve("runs").resolve("plain"));
+        Path plainFile = new ImageLDMTraining(plain).run(null).network();
+        ImageLDMTraining.Settings from = StageFixtures.quiet(ImageLDMTraining.Settings.defaults(Scale.TOY, StageFixtures.FULL), dir, videos)
+                .steps(1).batch(2).emaDecay(0).lr(1e-30).previewSamples(0).captions(true, List.of()).initFrom(plainFile).checkpoints(ckpt)
+                .out(dir.resolve("from")).runDir(dir.resolve("runs").resolve("from"));
+        Path fromFile = new ImageLDMTraining(from).run(null).network();
+        try (NDManager m = NDManager.newBaseManager()) {
+            java.util.Map<String, ai.djl.ndarray.NDArray> a = SavedNetwork.load(plainFile, m).module().stateDict();
+            java.util.Map<String, ai.djl.ndarray.NDArray> b = SavedNetwork.load(fromFile, m).module().stateDict();
+            String conv = "input_blocks.0.0.weight";
+            assertEquals(a.get(conv).getShape(), b.get(conv).getShape());
+            assertTrue(a.get(conv).sub(b.get(conv)).abs().max().getFloat() < 1e-6, "copied where key and shape agree");
+            String k = a.keySet().stream().filter(x -> x.endsWith("attn2.to_k.weight")).findFirst().orElseThrow();
+            assertTrue(!a.get(k).getShape().equals(b.get(k).getShape()), "cross-attention keys read the text width: " + b.get(k).getShape());
+            assertTrue(SavedNetwork.load(fromFile, m).card().toString().contains("freshly initialised"));
+        }
+
         TemporalAlignment.Settings ts = StageFixtures.quiet(TemporalAlignment.Settings.defaults(Scale.TOY, StageFixtures.FULL), dir, videos)
                 .steps(2).batch(1).emaDecay(0).previewVideos(1).previewSteps(1).captions(true, List.of());
         StageResult video = new TemporalAlignment(ts).run(null);
