@@ -24,9 +24,7 @@ public class Linear extends Module {
         if (FlopCounter.counting()) {
             FlopCounter.linear(2 * weight.getShape().get(0) * x.getShape().size());
         }
-        return bias == null
-                ? ai.djl.nn.core.Linear.linear(x, weight).singletonOrThrow()
-                : ai.djl.nn.core.Linear.linear(x, weight, bias).singletonOrThrow();
+        return NativeOps.linear(x, weight, bias);
     }
 
     public NDArray weight() {

@@ -63,11 +63,11 @@ public final class Ops {
     }
 
     /**
-     * SiLU (swish with beta 1): {@code x * sigmoid(x)}, two ops. DJL has no fused SiLU, and its {@code Activation.swish}
-     * adds a third, a multiply by a Java-buffer scalar (see {@link #scale}).
+     * SiLU (swish with beta 1): {@code x * sigmoid(x)}, libtorch's one operator through {@link NativeOps} (DJL has no
+     * fused SiLU, and its {@code Activation.swish} multiplies by a Java-buffer scalar, see {@link #scale}).
      */
     public static NDArray silu(NDArray x) {
-        return x.mul(Activation.sigmoid(x));
+        return NativeOps.silu(x);
     }
 
     /** GELU, exact erf form (torch's default). */
