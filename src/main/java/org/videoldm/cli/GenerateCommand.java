@@ -54,10 +54,15 @@ public final class GenerateCommand implements Callable<Integer> {
             + "With a deterministic sampler the videos do not depend on it.")
     int batch;
 
-    @Option(names = "--guidance", description = "With --long: context guidance scale of the prediction model, >= 1 (default: 2); with --labels: "
-            + "classifier-free guidance scale against the unconditional (all labels dropped) model, >= 1 (default: 3); with both, the context "
-            + "guidance (the labels then condition the prediction model without label guidance).")
+    @Option(names = "--guidance", description = "With --long: context guidance scale of the prediction model (against the same model with the "
+            + "context frames dropped), >= 1 (default: 2), with or without --labels; with --labels alone: label guidance scale against the "
+            + "unconditional (all labels dropped) model, >= 1 (default: 3).")
     Double guidance;
+
+    @Option(names = "--label-guidance", paramLabel = "S", description = "With --long and --labels: label guidance scale of the rollout, against "
+            + "the prediction model with all labels dropped, >= 1 (default: 3; 1: the labels only condition the model); combined with --guidance's "
+            + "context guidance in one step. Without --long, --guidance is the label guidance.")
+    Double labelGuidance;
 
     @Option(names = "--labels", paramLabel = "LABELS", description = "Scene labels for a label-conditioned video LDM (train image-ldm/temporal --labels), "
             + "e.g. night,crowded or day,cars=1: time of day (day, dusk, night) and crowdedness (empty, light, crowded, or cars=N); a label left "
@@ -123,6 +128,10 @@ public final class GenerateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--guidance applies only with --long (context guidance of the prediction model) or --labels "
                     + "(label guidance): without labels the image and video LDMs are unconditional");
         }
+        if (labelGuidance != null && (longFrames == null || labels == null)) {
+            throw new IllegalArgumentException("--label-guidance applies to rollouts with labels (--long N --labels L); for clips, --labels with "
+                    + "--guidance sets the label guidance");
+        }
         VideoLDMPipeline.Labels labelInput = labels == null ? null : new VideoLDMPipeline.Labels(
                 LabelConditioning.conditioner(0).oneHot(DrivingLabels.parse(labels).classes(), null), guidance != null ? guidance : 3.0);
         if (longFrames != null && longFrames < 1) {
@@ -155,13 +164,13 @@ public final class GenerateCommand implements Callable<Integer> {
             String what;
             if (longFrames != null) {
                 LongVideoPipeline lp = LongVideoPipeline.load(dir, m);
-                LongVideoPipeline.Options lo = new LongVideoPipeline.Options(options, contextFrames, guidance != null ? guidance : 2.0);
-                // with --labels the label vector rides along; the guidance is the context guidance
-
+                LongVideoPipeline.Options lo = LongVideoPipeline.Options.defaults().withSampling(options).withContextFrames(contextFrames)
+                        .withContextGuidance(guidance != null ? guidance : 2.0).withLabelGuidance(labelGuidance != null ? labelGuidance : 3.0);
                 t = longFrames;
                 z = lp.latents(m, videos, t, null, lo, labelInput == null ? null : labelInput.vector(), null, null);
                 what = String.format(Locale.ROOT, "prediction model (%d-frame windows, %d context frames, context guidance %.3g)", lp.windowFrames(),
-                        contextFrames, lo.contextGuidance()) + (labels == null ? "" : " with labels '" + DrivingLabels.parse(labels) + "'");
+                        contextFrames, lo.contextGuidance()) + (labels == null ? ""
+                        : String.format(Locale.ROOT, " with labels '%s' (label guidance %.3g)", DrivingLabels.parse(labels), lo.labelGuidance()));
             } else {
                 t = frames != null ? frames : p.trainedFrames();
                 z = which == VideoLDMPipeline.Model.VIDEO_LDM ? p.sampleVideo(m, videos, t, latent, options, null, labelInput)

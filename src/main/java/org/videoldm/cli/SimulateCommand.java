@@ -56,8 +56,13 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--box-guidance", defaultValue = "3", description = "Classifier-free guidance of the box LDM (default: ${DEFAULT-VALUE}).")
     double boxGuidance;
 
-    @Option(names = "--guidance", defaultValue = "2", description = "Context guidance of the prediction model (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--guidance", defaultValue = "2", description = "Context guidance scale of the rollout: against the prediction model with the "
+            + "context frames dropped, >= 1 (default: ${DEFAULT-VALUE}).")
     double guidance;
+
+    @Option(names = "--label-guidance", paramLabel = "S", description = "With --labels: label guidance scale of the rollout, against the prediction "
+            + "model with all labels dropped, >= 1 (default: 3; 1: the labels only condition the model); combined with the context guidance in one step.")
+    Double labelGuidance;
 
     @Option(names = "--steps", defaultValue = "30", description = "Sampler steps (default: ${DEFAULT-VALUE}).")
     int steps;
@@ -84,6 +89,9 @@ public final class SimulateCommand implements Callable<Integer> {
         List<BoundingBox> layout = BoundingBox.parseList(boxes);
         if (labels != null && frames == 1) {
             throw new IllegalArgumentException("--labels conditions the rollout; with --frames 1 there is none");
+        }
+        if (labelGuidance != null && labels == null) {
+            throw new IllegalArgumentException("--label-guidance needs --labels: without labels there is nothing to guide towards");
         }
         if (frames < 1 || futures < 1) {
             throw new IllegalArgumentException("--frames and --futures must be at least 1");
@@ -113,7 +121,9 @@ public final class SimulateCommand implements Callable<Integer> {
             // every future starts from the same first frame (S = 1 context frame) and differs by its noise
             NDArray context = futures == 1 ? first : Ops.cat(0, Collections.nCopies(futures, first).toArray(new NDArray[0]));
             float[] labelVector = labels == null ? null : LabelConditioning.conditioner(0).oneHot(DrivingLabels.parse(labels).classes(), null);
-            NDArray z = lp.latents(m, futures, frames, context, new LongVideoPipeline.Options(o.withSeed(seed + 1), 1, guidance), labelVector, null, null);
+            LongVideoPipeline.Options lo = LongVideoPipeline.Options.defaults().withSampling(o.withSeed(seed + 1)).withContextFrames(1)
+                    .withContextGuidance(guidance).withLabelGuidance(labelGuidance != null ? labelGuidance : 3.0);
+            NDArray z = lp.latents(m, futures, frames, context, lo, labelVector, null, null);
             List<List<RgbFrame>> videos = VideoLDMPipeline.toFrames(decoding.decode(z, frames, dec, lp.windowFrames(), null), frames);
             for (int v = 0; v < videos.size(); v++) {
                 String base = String.format(Locale.ROOT, "future_%02d", v);
@@ -121,7 +131,9 @@ public final class SimulateCommand implements Callable<Integer> {
                 GifWriter.write(out.resolve(base + ".gif"), videos.get(v), fps);
             }
             FrameGrid.writePng(out.resolve("grid.png"), new ArrayList<>(videos));
-            System.out.printf(Locale.ROOT, "wrote %d future(s) of %d frames to %s (rows of grid.png: futures) in %.1f s%n", futures, frames, out,
+            System.out.printf(Locale.ROOT, "wrote %d future(s) of %d frames to %s (rows of grid.png: futures; context guidance %.3g%s) in %.1f s%n",
+                    futures, frames, out, lo.contextGuidance(), labels == null ? ""
+                            : String.format(Locale.ROOT, ", labels '%s', label guidance %.3g", DrivingLabels.parse(labels), lo.labelGuidance()),
                     (System.nanoTime() - t0) / 1e9);
             return 0;
         } catch (IOException e) {

@@ -11,14 +11,18 @@ import java.util.Locale;
 import org.videoldm.data.RgbFrame;
 import org.videoldm.diffusion.Conditioning;
 import org.videoldm.diffusion.ContextGuider;
+import org.videoldm.diffusion.ContextLabelGuider;
 import org.videoldm.diffusion.Denoiser;
 import org.videoldm.diffusion.DiffusionNetwork;
 import org.videoldm.diffusion.DiffusionSampler;
+import org.videoldm.diffusion.Guider;
 import org.videoldm.diffusion.OpenAIWrapper;
 import org.videoldm.diffusion.Rollout;
 import org.videoldm.diffusion.SamplerCallback;
 import org.videoldm.diffusion.SamplerStep;
+import org.videoldm.diffusion.VanillaCFG;
 import org.videoldm.model.SavedNetwork;
+import org.videoldm.model.UNetModel;
 import org.videoldm.model.VideoUNet;
 import org.videoldm.nn.Ops;
 import org.videoldm.util.Progress;
@@ -28,7 +32,8 @@ import org.videoldm.util.Seeds;
  * Long videos from the paper's prediction model (Sec. 3.2): the first T-frame window is generated from nothing
  * (S = 0) or continues given context frames; every further window is conditioned on the last S frames so far
  * (S = 2 by default) with context guidance ({@link ContextGuider}: classifier-free guidance against the same model
- * with the context dropped), until N frames exist. Video i uses a seed derived from (seed, i) and window w of it a
+ * with the context dropped), until N frames exist; a label-conditioned model can add label guidance
+ * ({@link ContextLabelGuider}). Video i uses a seed derived from (seed, i) and window w of it a
  * seed derived from that and w, so a video is the same whether one or ten are asked for. Works on scaled latents;
  * {@link #generate} decodes them through a {@link VideoLDMPipeline}'s decoders.
  */
@@ -96,43 +101,78 @@ public final class LongVideoPipeline {
     /**
      * @param sampling sampler, steps and seed
      * @param contextFrames S, the frames carried from one window to the next (1 or 2; the model was trained on 0, 1, 2)
-     * @param contextGuidance the context guidance scale s >= 1 (1 = none: the unconditional branch is skipped)
+     * @param contextGuidance the context guidance scale s_c >= 1 (1 = none: the unconditional branch is skipped)
+     * @param labelGuidance the label guidance scale s_l >= 1 of a label-conditioned model, used only when labels are given
+     *     (1 = none: the labels condition every branch, as without label guidance)
+     * @param guidanceOrder which condition {@link ContextLabelGuider} adds first when both are guided
      */
-    public record Options(VideoLDMPipeline.Options sampling, int contextFrames, double contextGuidance) {
+    public record Options(VideoLDMPipeline.Options sampling, int contextFrames, double contextGuidance, double labelGuidance,
+            ContextLabelGuider.Order guidanceOrder) {
         public Options {
             if (contextGuidance < 1) {
                 throw new IllegalArgumentException("long video: the context guidance scale must be at least 1, got " + contextGuidance);
+            }
+            if (!(labelGuidance >= 1)) {
+                throw new IllegalArgumentException("long video: the label guidance scale must be at least 1, got " + labelGuidance);
             }
             if (contextFrames < 1) {
                 throw new IllegalArgumentException("long video: at least one context frame is carried between windows, got " + contextFrames);
             }
         }
 
-        /** Heun 30 steps, seed 0, S = 2, guidance 2. */
+        /** Context guidance only: label guidance 1, so labels, if any, just condition the model. */
+        public Options(VideoLDMPipeline.Options sampling, int contextFrames, double contextGuidance) {
+            this(sampling, contextFrames, contextGuidance, 1.0, ContextLabelGuider.Order.LABELS_FIRST);
+        }
+
+        /** Heun 30 steps, seed 0, S = 2, context guidance 2, label guidance 3 (as for clips; only with labels), labels first. */
         public static Options defaults() {
-            return new Options(VideoLDMPipeline.Options.defaults(), 2, 2.0);
+            return new Options(VideoLDMPipeline.Options.defaults(), 2, 2.0, 3.0, ContextLabelGuider.Order.LABELS_FIRST);
         }
 
         public Options withSampling(VideoLDMPipeline.Options s) {
-            return new Options(s, contextFrames, contextGuidance);
+            return new Options(s, contextFrames, contextGuidance, labelGuidance, guidanceOrder);
         }
 
         public Options withContextFrames(int s) {
-            return new Options(sampling, s, contextGuidance);
+            return new Options(sampling, s, contextGuidance, labelGuidance, guidanceOrder);
         }
 
         public Options withContextGuidance(double scale) {
-            return new Options(sampling, contextFrames, scale);
+            return new Options(sampling, contextFrames, scale, labelGuidance, guidanceOrder);
+        }
+
+        public Options withLabelGuidance(double scale) {
+            return new Options(sampling, contextFrames, contextGuidance, scale, guidanceOrder);
+        }
+
+        public Options withGuidanceOrder(ContextLabelGuider.Order order) {
+            return new Options(sampling, contextFrames, contextGuidance, labelGuidance, order);
         }
     }
 
-    /** The rollout these options describe: the first window, which has no context to guide towards, is sampled unguided. */
+    /** The rollout these options describe without label guidance (see {@link #rollout(Options, boolean)}). */
     public Rollout rollout(Options o) {
+        return rollout(o, false);
+    }
+
+    /**
+     * The rollout these options describe. The first window, when it starts from nothing, has no context to guide towards:
+     * it is sampled unguided, or with label guidance alone ({@link VanillaCFG}, which is what {@link ContextLabelGuider}
+     * amounts to when the context is empty). Later windows use context guidance, or context and label guidance together.
+     *
+     * @param labelGuided whether label guidance applies (labels given and a label scale other than 1); the samplers then
+     *     need the labels-dropped conditioning as {@code uc}
+     */
+    public Rollout rollout(Options o, boolean labelGuided) {
         VideoLDMPipeline.Options s = o.sampling();
-        DiffusionSampler plain = Samplers.create(s.sampler(), s.steps(), null).progress(Progress.Mode.QUIET);
-        DiffusionSampler guided = o.contextGuidance() == 1 ? plain
-                : Samplers.create(s.sampler(), s.steps(), new ContextGuider(o.contextGuidance())).progress(Progress.Mode.QUIET);
-        return new Rollout(guided, denoiser.bind(network), windowFrames, o.contextFrames()).firstWindowSampler(plain);
+        boolean contextGuided = o.contextGuidance() != 1;
+        Guider later = labelGuided ? new ContextLabelGuider(o.contextGuidance(), o.labelGuidance(), o.guidanceOrder())
+                : contextGuided ? new ContextGuider(o.contextGuidance()) : null;
+        Guider first = labelGuided ? new VanillaCFG(o.labelGuidance()) : null;
+        DiffusionSampler guided = Samplers.create(s.sampler(), s.steps(), later).progress(Progress.Mode.QUIET);
+        DiffusionSampler firstWindow = Samplers.create(s.sampler(), s.steps(), first).progress(Progress.Mode.QUIET);
+        return new Rollout(guided, denoiser.bind(network), windowFrames, o.contextFrames()).firstWindowSampler(firstWindow);
     }
 
     /** How many windows (sampler runs) one video of {@code totalFrames} frames takes. */
@@ -154,12 +194,14 @@ public final class LongVideoPipeline {
 
     /**
      * As above, for a label-conditioned prediction model ({@code num_classes: sequential}): every window of every video
-     * sees {@code labelVector} as its {@code y} (null: the all-zero vector, every label free). Context guidance keeps the
-     * labels in both branches.
+     * sees {@code labelVector} as its {@code y} (null: the all-zero vector, every label free). With a label guidance scale
+     * other than 1, label guidance pushes away from the all-zero vector, the labels dropped as in training
+     * ({@link ContextLabelGuider}); at 1, context guidance keeps the labels in both of its branches.
      */
     public NDArray latents(NDManager m, int videos, int totalFrames, NDArray initialContext, Options o, float[] labelVector,
             Rollout.WindowCallback onWindow, SamplerCallback onStep) {
-        Integer adm = network instanceof OpenAIWrapper w && w.unet().config().num_classes() != null ? w.unet().config().adm_in_channels() : null;
+        // the module, not the wrapper: a network that passes calls on (recording, timing) keeps its labels
+        Integer adm = network.module() instanceof UNetModel u && u.config().num_classes() != null ? u.config().adm_in_channels() : null;
         if (labelVector != null && (adm == null || labelVector.length != adm)) {
             throw new IllegalArgumentException(adm == null ? "long video: the prediction model is not label-conditioned, so labels do not apply"
                     : "long video: a label vector of " + labelVector.length + " for adm_in_channels " + adm);
@@ -172,6 +214,7 @@ public final class LongVideoPipeline {
             throw new IllegalArgumentException("long video: initial context has " + initialContext.getShape().get(0) + " rows, expected " + videos
                     + " videos x " + s + " frames");
         }
+        boolean labelGuided = labelVector != null && o.labelGuidance() != 1;
         int steps = o.sampling().steps();
         int windows = windows(totalFrames, o, initialContext != null);
         int batch = o.sampling().batch() > 0 ? Math.min(o.sampling().batch(), videos)
@@ -188,12 +231,15 @@ public final class LongVideoPipeline {
                 try (NDManager scope = m.newSubManager()) {
                     NDArray context = initialContext == null ? null : initialContext.get(first * s + ":" + (first + count) * s);
                     Conditioning cond = Conditioning.none().withVideo(windowFrames, scope.zeros(new Shape(count, windowFrames)));
+                    Conditioning uc = null;
                     if (adm != null) {
                         long rows = (long) count * windowFrames;
-                        cond = cond.withVector(labelVector == null ? scope.zeros(new Shape(rows, adm))
-                                : scope.create(labelVector, new Shape(1, adm)).repeat(0, rows));
+                        NDArray zero = scope.zeros(new Shape(rows, adm));
+                        // "no labels" is the all-zero vector, every group dropped, as label dropout trains it
+                        uc = labelGuided ? cond.withVector(zero) : null;
+                        cond = cond.withVector(labelVector == null ? zero : scope.create(labelVector, new Shape(1, adm)).repeat(0, rows));
                     }
-                    Rollout r = rollout(o).stepCallback(step -> {
+                    Rollout r = rollout(o, labelGuided).stepCallback(step -> {
                         long done = ((long) call * windows + window[0]) * steps + step.index() + 1;
                         bar.update(done, String.format(Locale.ROOT, "%s/%d window %d/%d", label, videos, window[0] + 1, windows));
                         if (onStep != null) {
@@ -205,7 +251,7 @@ public final class LongVideoPipeline {
                     for (int i = 0; i < count; i++) {
                         seeds[i] = Seeds.derive(o.sampling().seed(), first + i);
                     }
-                    NDArray x = r.generate(scope, cond, null, context, seeds, latentFrame, totalFrames, (w, done, n) -> {
+                    NDArray x = r.generate(scope, cond, uc, context, seeds, latentFrame, totalFrames, (w, done, n) -> {
                         window[0] = w + 1;
                         if (onWindow != null) {
                             onWindow.onWindow(w, done, n);

@@ -27,8 +27,8 @@ class SimulateCommandTest {
     @TempDir
     Path dir;
 
-    @Test
-    void firstFrameFromBoxesThenSeveralFuturesOfIt() throws Exception {
+    /** The tiny checkpoints of {@link LongVideoCommandsTest} plus a random box LDM. */
+    static Path withBoxLdm(Path dir) {
         Path ckpt = LongVideoCommandsTest.checkpoints(dir);
         try (NDManager m = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(8);
@@ -39,6 +39,12 @@ class SimulateCommandTest {
             SavedNetwork.save(CheckpointFolder.of(ckpt).network(CheckpointFolder.BOX_LDM), box,
                     SavedNetwork.meta().denoiser(Denoisers.edm(0.5)).frames(1), true);
         }
+        return ckpt;
+    }
+
+    @Test
+    void firstFrameFromBoxesThenSeveralFuturesOfIt() throws Exception {
+        Path ckpt = withBoxLdm(dir);
         Path out = dir.resolve("sim");
         String[] r = GenerateCommandTest.run("simulate", "--checkpoints", ckpt.toString(), "--boxes", "0.4,0.5,0.55,0.8;0.7,0.45,0.8,0.6",
                 "--frames", "6", "--futures", "2", "--steps", "1", "--sampler", "euler", "--decoder", "image", "--out", out.toString());
@@ -83,6 +89,37 @@ class SimulateCommandTest {
         assertTrue(r[1].contains("with labels 'time=night crowdedness=crowded' (guidance 2.00)"), r[1]);
         String[] bad = GenerateCommandTest.run("generate", "--checkpoints", ckpt.toString(), "--labels", "nite", "--out", dir.resolve("o").toString());
         assertTrue(!"0".equals(bad[0]) && bad[2].contains("nite"), bad[2]);
+    }
+
+    @Test
+    void labelledRolloutsTakeContextAndLabelGuidance() {
+        Path ckpt = withBoxLdm(dir);
+        try (NDManager m = NDManager.newBaseManager()) { // a label-conditioned prediction model replaces the unlabelled one
+            Engine.getInstance().setRandomSeed(9);
+            org.videoldm.model.UNetModel image = new org.videoldm.model.UNetModel(m,
+                    org.videoldm.train.stages.LabelConditioning.withLabels(TinyCheckpoints.unet()));
+            org.videoldm.model.VideoUNet video = org.videoldm.model.VideoUNet.fromImage(m, image,
+                    org.videoldm.model.VideoUNetConfig.videoLDM(image.config()));
+            JsonObject pred = com.google.gson.JsonParser.parseString("{\"type\": \"prediction\", \"latent_frame\": [4, 8, 16]}").getAsJsonObject();
+            SavedNetwork.save(CheckpointFolder.of(ckpt).network(CheckpointFolder.PREDICTION), org.videoldm.model.UNetSurgery.widenInput(m, video, 5),
+                    SavedNetwork.meta().denoiser(Denoisers.edm(0.5)).frames(TinyCheckpoints.FRAMES).conditioning(pred), true);
+        }
+        Path out = dir.resolve("o");
+        String[] sim = GenerateCommandTest.run("simulate", "--checkpoints", ckpt.toString(), "--boxes", "", "--labels", "night,crowded",
+                "--label-guidance", "2", "--frames", "6", "--futures", "1", "--steps", "1", "--sampler", "euler", "--decoder", "image", "--out", out.toString());
+        assertEquals("0", sim[0], sim[2]);
+        assertTrue(sim[1].contains("context guidance 2.00, labels 'time=night crowdedness=crowded', label guidance 2.00"), sim[1]);
+        String[] gen = GenerateCommandTest.run("generate", "--checkpoints", ckpt.toString(), "--long", "6", "--labels", "night", "--guidance", "1.5",
+                "--steps", "1", "--sampler", "euler", "--decoder", "image", "--out", out.toString());
+        assertEquals("0", gen[0], gen[2]);
+        assertTrue(gen[1].contains("context guidance 1.50) with labels 'time=night' (label guidance 3.00)"), "label guidance 3 by default: " + gen[1]);
+
+        String[] noLabels = GenerateCommandTest.run("simulate", "--checkpoints", ckpt.toString(), "--boxes", "", "--label-guidance", "2",
+                "--out", out.toString());
+        assertTrue(!"0".equals(noLabels[0]) && noLabels[2].contains("--label-guidance needs --labels"), noLabels[2]);
+        String[] clip = GenerateCommandTest.run("generate", "--checkpoints", ckpt.toString(), "--labels", "night", "--label-guidance", "2",
+                "--out", out.toString());
+        assertTrue(!"0".equals(clip[0]) && clip[2].contains("--label-guidance applies to rollouts"), clip[2]);
     }
 
     private static double meanAbs(RgbFrame x, RgbFrame y) {

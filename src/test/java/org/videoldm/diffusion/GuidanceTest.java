@@ -88,6 +88,61 @@ class GuidanceTest {
         assertThrows(IllegalArgumentException.class, () -> new ContextGuider(2).prepareInputs(in.x(), in.sigma(), Conditioning.none(), null));
     }
 
+    /**
+     * A stub network whose estimate is x + g(ctx, lab) per row, ctx the row's mean concat and lab its vector sum:
+     * g = 2 ctx + 5 lab + 7 ctx lab, so context, labels and their interaction each leave a known trace.
+     */
+    static DenoiseFunction contextAndLabelStub(int[] calls) {
+        return (x, sigma, cond) -> {
+            calls[0]++;
+            long rows = x.getShape().get(0);
+            NDArray ctx = cond.concat().reshape(rows, -1).mean(new int[] {1});
+            NDArray lab = cond.vector().sum(new int[] {1});
+            NDArray g = org.videoldm.nn.Ops.scale(ctx, 2).add(org.videoldm.nn.Ops.scale(lab, 5)).add(org.videoldm.nn.Ops.scale(ctx.mul(lab), 7));
+            return x.add(g.reshape(Denoiser.columnShape(x)));
+        };
+    }
+
+    @Test
+    void contextAndLabelGuidanceCombineInOneCallAsTheirClosedForm() {
+        // two rows (one window of two frames): context c_r (mean of the concat row), labels l_r (vector sum), dropped: 0 and 0
+        NDArray x = m.create(new float[] {0.5f, -1f}).reshape(2, 1, 1, 1);
+        NDArray concat = m.create(new float[] {0.3f, 0.3f, -0.6f, -0.6f}).reshape(2, 2, 1, 1);
+        NDArray labels = m.create(new float[] {1, 0, 1, 1, 0, 0}).reshape(2, 3);
+        Conditioning c = Conditioning.none().withVector(labels).withConcat(concat).withVideo(2, null);
+        Conditioning uc = c.withVector(labels.zerosLike());
+        double[] xs = {0.5, -1}, cs = {0.3, -0.6}, ls = {2, 1};
+        double sc = 2.5, sl = 4;
+        for (ContextLabelGuider.Order order : ContextLabelGuider.Order.values()) {
+            ContextLabelGuider g = new ContextLabelGuider(sc, sl, order);
+            int[] calls = {0};
+            Guider.Inputs in = g.prepareInputs(x, m.ones(new Shape(2)), c, uc);
+            float[] got = g.combine(contextAndLabelStub(calls).denoise(in.x(), in.sigma(), in.cond()), in.sigma()).toFloatArray();
+            assertEquals(1, calls[0], "three branches, one network call");
+            assertEquals(6, in.x().getShape().get(0));
+            // branch order: neither condition, the first condition alone, both
+            boolean contextFirst = order == ContextLabelGuider.Order.CONTEXT_FIRST;
+            assertArrayEquals(Ops2.cat(Ops2.cat(concat.zerosLike(), contextFirst ? concat : concat.zerosLike()), concat).toFloatArray(),
+                    in.cond().concat().toFloatArray());
+            assertArrayEquals(Ops2.cat(Ops2.cat(labels.zerosLike(), contextFirst ? labels.zerosLike() : labels), labels).toFloatArray(),
+                    in.cond().vector().toFloatArray());
+            for (int r = 0; r < 2; r++) {
+                double cr = cs[r], lr = ls[r];
+                double want = contextFirst
+                        ? xs[r] + sc * (2 * cr) + sl * (5 * lr + 7 * cr * lr) // D00 + s_c (D10 - D00) + s_l (D11 - D10)
+                        : xs[r] + sl * (5 * lr) + sc * (2 * cr + 7 * cr * lr); // D00 + s_l (D01 - D00) + s_c (D11 - D01)
+                assertEquals(want, got[r], 1e-5, order + " row " + r);
+            }
+        }
+        ContextLabelGuider g = new ContextLabelGuider(2, 3, ContextLabelGuider.Order.LABELS_FIRST);
+        assertThrows(IllegalArgumentException.class, () -> g.prepareInputs(x, m.ones(new Shape(2)), c, c), "uc = cond: nothing to guide against");
+        assertThrows(IllegalArgumentException.class, () -> g.prepareInputs(x, m.ones(new Shape(2)), c, null));
+        assertThrows(IllegalArgumentException.class, () -> g.prepareInputs(x, m.ones(new Shape(2)), c.withConcat(null), uc.withConcat(null)));
+        assertThrows(IllegalArgumentException.class, () -> g.combine(m.zeros(new Shape(4, 1, 1, 1)), null));
+        assertThrows(IllegalArgumentException.class, () -> new ContextLabelGuider(0.5, 3, ContextLabelGuider.Order.LABELS_FIRST));
+        assertThrows(IllegalArgumentException.class, () -> new ContextLabelGuider(2, Double.NaN, ContextLabelGuider.Order.LABELS_FIRST));
+    }
+
     /** Concatenation along the batch. */
     static final class Ops2 {
         static NDArray cat(NDArray a, NDArray b) {

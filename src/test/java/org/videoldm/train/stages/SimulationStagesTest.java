@@ -89,6 +89,8 @@ class SimulationStagesTest {
             NDArray night = lp.latents(m, 1, 8, null, o, LabelConditioning.conditioner(0).oneHot(new int[] {2, 2}, null), null, null);
             assertEquals(free.getShape(), night.getShape());
             assertTrue(free.sub(night).abs().max().getFloat() > 0, "the labels reach the prediction model");
+            NDArray guided = lp.latents(m, 1, 8, null, o.withLabelGuidance(3), LabelConditioning.conditioner(0).oneHot(new int[] {2, 2}, null), null, null);
+            assertTrue(guided.sub(night).abs().max().getFloat() > 0, "label guidance acts on the stage's model");
         }
         PredictionTraining.Settings unlabelled = StageFixtures.quiet(PredictionTraining.Settings.defaults(Scale.TOY, StageFixtures.FULL), dir, videos)
                 .steps(1).batch(1).previewVideos(0).runDir(dir.resolve("runs").resolve("p2"));
