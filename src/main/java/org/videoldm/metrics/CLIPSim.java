@@ -142,6 +142,29 @@ public final class CLIPSim implements AutoCloseable {
         return new MetricResult(metric, sum / videos.size(), Double.NaN, videos.size(), 0, frames, name);
     }
 
+    /**
+     * L2-normalised image embeddings, one row per frame (all of one size), through CLIP's preprocessing and image tower:
+     * image-to-image similarity (e.g. DreamBooth's subject fidelity) is the dot product of two rows.
+     */
+    public float[][] imageEmbeddings(List<org.videoldm.data.RgbFrame> frames, int batchSize) {
+        float[][] out = new float[frames.size()][];
+        for (int start = 0; start < frames.size(); start += batchSize) {
+            int end = Math.min(frames.size(), start + batchSize);
+            try (NDManager scope = manager.newSubManager()) {
+                byte[][] batch = new byte[end - start][];
+                for (int i = start; i < end; i++) {
+                    batch[i - start] = frames.get(i).rgb();
+                }
+                org.videoldm.data.RgbFrame first = frames.get(start);
+                NDArray e = l2normalize(vision.imageEmbeds(processor.pixelValues(scope, batch, first.height(), first.width())));
+                for (int i = start; i < end; i++) {
+                    out[i] = e.get(i - start).toFloatArray();
+                }
+            }
+        }
+        return out;
+    }
+
     /** Row-wise cosine of the L2-normalised embeddings: a [B, D], b [B, D] give [B]. */
     public static NDArray pairCosine(NDArray a, NDArray b) {
         return l2normalize(a).mul(l2normalize(b)).sum(new int[] {-1});

@@ -39,13 +39,34 @@ public final class DiffusionStage implements TrainingStage<DiffusionStage.Batch>
     private final DiffusionLoss loss;
     private final BatchSource data;
     private final ConditioningHook[] hooks;
+    private final RowWeights rowWeights;
+
+    /**
+     * Per-row weights {@code [N]} of a batch's per-sample losses; the stage's loss is then {@code mean(w_i l_i)} instead of
+     * {@code mean(l_i)} (DreamBooth's prior-preservation weight on its prior rows).
+     */
+    @FunctionalInterface
+    public interface RowWeights {
+        NDArray weights(Batch batch, StepContext ctx);
+    }
 
     public DiffusionStage(DiffusionNetwork network, Denoiser denoiser, DiffusionLoss loss, BatchSource data, ConditioningHook... hooks) {
+        this(network, denoiser, loss, data, null, hooks);
+    }
+
+    private DiffusionStage(DiffusionNetwork network, Denoiser denoiser, DiffusionLoss loss, BatchSource data, RowWeights rowWeights,
+            ConditioningHook... hooks) {
         this.network = network;
         this.denoiser = denoiser;
         this.loss = loss;
         this.data = data;
+        this.rowWeights = rowWeights;
         this.hooks = hooks;
+    }
+
+    /** The same stage with its per-sample losses weighted by {@code weights} before the mean. */
+    public DiffusionStage withRowWeights(RowWeights weights) {
+        return new DiffusionStage(network, denoiser, loss, data, weights, hooks);
     }
 
     @Override
@@ -77,7 +98,8 @@ public final class DiffusionStage implements TrainingStage<DiffusionStage.Batch>
 
     @Override
     public NDArray loss(Batch batch, StepContext ctx) {
-        return loss.loss(network, denoiser, batch.latents(), conditioning(batch, ctx), ctx).mean();
+        NDArray perRow = loss.loss(network, denoiser, batch.latents(), conditioning(batch, ctx), ctx);
+        return rowWeights == null ? perRow.mean() : perRow.mul(rowWeights.weights(batch, ctx)).mean();
     }
 
     /** Prediction models: the first S frames given, S drawn per video with these weights over S = 0, 1, 2, ... */

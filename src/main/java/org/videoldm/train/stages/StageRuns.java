@@ -112,11 +112,16 @@ public final class StageRuns {
 
     /** Writes {@code NAME.safetensors} (with the card inside) and {@code NAME.md} into the output folder. */
     public static Path export(StageSettings<?> s, String name, Module module, SavedNetwork.Meta meta, ModelCard card) {
+        return export(s, name, module, meta, card, s.float16);
+    }
+
+    /** As {@link #export(StageSettings, String, Module, SavedNetwork.Meta, ModelCard)}, in the precision given. */
+    public static Path export(StageSettings<?> s, String name, Module module, SavedNetwork.Meta meta, ModelCard card, boolean float16) {
         Path out = s.outOrDefault();
         Path file = out.resolve(name + ".safetensors");
         card = card.withNote("Made by `" + s.commandLine() + "`" + (s.mode == org.videoldm.train.RunMode.SMOKE ? " in smoke mode" : "")
                 + "; the run is deterministic from its seed.");
-        SavedNetwork.save(file, module, meta.card(card.toJson()), s.float16);
+        SavedNetwork.save(file, module, meta.card(card.toJson()), float16);
         card.writeMarkdown(out.resolve(name + ".md"));
         return file;
     }

@@ -83,6 +83,11 @@ final class TextConditioning {
 
     /** Copies the text encoder (with its card) and tokenizer next to an exported network, so its folder samples on its own. */
     void copyTo(Path out) {
+        copyTextEncoder(folder, out);
+    }
+
+    /** Copies the text encoder (with its card) and tokenizer of {@code folder} into {@code out}. */
+    static void copyTextEncoder(Path folder, Path out) {
         if (out.toAbsolutePath().normalize().equals(folder.toAbsolutePath().normalize())) {
             return;
         }
@@ -101,7 +106,8 @@ final class TextConditioning {
         }
     }
 
-    private static void copy(Path from, Path to) throws IOException {
+    /** Copies a file if it is there, through a temporary file and a rename. */
+    static void copy(Path from, Path to) throws IOException {
         if (!Files.isRegularFile(from)) {
             return;
         }
