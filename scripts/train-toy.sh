@@ -28,8 +28,8 @@ t2v() {
   mkdir -p "$d/checkpoints"
   cp "$state"/checkpoints/autoencoder.safetensors "$state"/checkpoints/autoencoder.md "$d/checkpoints/"
   for s in clip image-ldm temporal; do
-    local extra=()
-    [ "$s" = clip ] || extra=(--captions)
+    # the real drives' hand-written captions; procedural clips are captioned from their scenes
+    local extra=(--captions datasets/captions/driving.txt)
     [ "$s" = image-ldm ] && extra+=(--init-from "$state/checkpoints/image_ldm.safetensors" --steps 4000)
     echo "== ./videoldm train $s ${extra[*]} (text-to-video)" >&2
     ./videoldm train "$s" "${extra[@]}" --data "$data" --run-dir "$d/$s" --out "$d/checkpoints"
