@@ -37,6 +37,18 @@ public final class TinyNetworks {
     }
 
     /**
+     * As {@link #imageUNet}, with cross-attention on a text context {@code contextDim} wide (a text-to-image UNet in SD's
+     * layout), so that its output depends on the prompt's embedding too.
+     */
+    public static UNetModel textImageUNet(NDManager m, long seed, int contextDim) {
+        com.google.gson.JsonObject json = imageUNetConfig().toJson();
+        json.addProperty("context_dim", contextDim);
+        UNetModel unet = new UNetModel(m, UNetConfig.fromJson(json));
+        randomise(unet, k -> true, seed);
+        return unet;
+    }
+
+    /**
      * Draws the parameters of {@code module} whose state-dict key {@code which} accepts, from {@code seed}: matrices and
      * kernels N(0, 1/fan_in), norm weights N(1, 0.1^2), everything else N(0, 0.05^2).
      */

@@ -47,4 +47,18 @@ class TinyNetworksTest {
             assertEquals(1.0 / (32 * 9), var, 0.25 / (32 * 9));
         }
     }
+
+    @Test
+    void theTextUNetsOutputDependsOnItsContext() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            UNetModel u = TinyNetworks.textImageUNet(m, 2, 16);
+            assertEquals(16, u.config().context_dim());
+            NDArray x = m.randomNormal(new Shape(2, 4, 8, 8));
+            NDArray t = m.create(new float[] {0.1f, -0.3f});
+            NDArray c = m.randomNormal(new Shape(2, 5, 16));
+            NDArray y = u.forward(x, t, c, null);
+            assertEquals(new Shape(2, 4, 8, 8), y.getShape());
+            assertTrue(u.forward(x, t, c.neg(), null).sub(y).abs().max().getFloat() > 1e-3f, "another context, another output");
+        }
+    }
 }
