@@ -67,6 +67,17 @@ public final class TextToVideoRuns {
     }
 
     /**
+     * Caption files for the real clips: the project's hand-written captions of the development drives
+     * ({@code datasets/captions/driving.txt}) when the project has them and the data has real footage; procedural clips
+     * are captioned from their scenes.
+     */
+    public List<Path> captionFiles() {
+        Path f = wb.root.resolve("datasets").resolve("captions").resolve("driving.txt");
+        boolean realFootage = java.util.Arrays.stream(wb.data.split("\\+")).anyMatch(d -> !d.startsWith(org.videoldm.data.DataSources.SYNTHETIC));
+        return realFootage && java.nio.file.Files.isRegularFile(f) ? List.of(f) : List.of();
+    }
+
+    /**
      * The notebooks' unconditional image LDM (notebook 01's, in the workbench's checkpoints), which the text-to-image LDM
      * starts from; null when there is none.
      */

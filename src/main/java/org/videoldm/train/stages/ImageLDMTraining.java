@@ -225,12 +225,17 @@ public final class ImageLDMTraining {
     /** Copies {@code from}'s tensors into {@code unet} where key and shape agree; returns the card's note saying what was left fresh. */
     private static String initialise(UNetModel unet, Path from, NDManager m) {
         try (NDManager scope = m.newSubManager()) {
-            Map<String, NDArray> source = SavedNetwork.load(from, scope).module().stateDict();
+            org.videoldm.nn.Module src = SavedNetwork.load(from, scope).module();
+            Map<String, NDArray> source = src.stateDict();
+            // an unconditional model's attn2 is self-attention: its keys and values read the image, not the text, so even
+            // where the widths happen to agree they are no start for cross-attention
+            boolean newContext = unet.config().context_dim() != null && (!(src instanceof UNetModel u) || u.config().context_dim() == null);
             List<String> fresh = new ArrayList<>();
             int copied = 0;
             for (Map.Entry<String, ai.djl.nn.Parameter> e : unet.namedParameters().entrySet()) {
                 NDArray v = source.get(e.getKey());
-                if (v != null && v.getShape().equals(e.getValue().getArray().getShape())) {
+                boolean crossKv = e.getKey().contains("attn2.to_k.") || e.getKey().contains("attn2.to_v.");
+                if (v != null && v.getShape().equals(e.getValue().getArray().getShape()) && !(newContext && crossKv)) {
                     org.videoldm.io.StateDict.assign(e.getValue().getArray(), v);
                     copied++;
                 } else {
