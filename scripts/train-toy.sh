@@ -39,6 +39,14 @@ t2v() {
   cp "$d"/checkpoints/tokenizer/* checkpoints/toy-t2v/tokenizer/
   rm -rf checkpoints/toy-t2v/clip_toy && cp -r "$d"/checkpoints/clip_toy "$d"/checkpoints/clip_toy.md checkpoints/toy-t2v/
   echo "train-toy: text-to-video networks copied to checkpoints/toy-t2v" >&2
+  # Personalised text-to-video: DreamBooth on the look of one real drive (the night drive, which the procedural
+  # scenes do not imitate), the base temporal layers kept; the clip stays where it is, only its frames are read.
+  local subject="${VIDEOLDM_TOY_SUBJECT:-../shared/datasets/driving/udacity_p1_pr6_night.baseline.mp4}"
+  if [ -f "$subject" ]; then
+    echo "== ./videoldm train dreambooth --subject $subject (personalised text-to-video)" >&2
+    ./videoldm train dreambooth --subject "$subject" --instance-prompt "a sks road" --class-prompt "a road" \
+      --checkpoints "$d/checkpoints" --out "$d/dreambooth-checkpoints" --run-dir "$d/dreambooth"
+  fi
 }
 stage() {
   case "$1" in
