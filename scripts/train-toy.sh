@@ -8,6 +8,7 @@
 #   scripts/train-toy.sh            # everything, then copy into checkpoints/toy
 #   scripts/train-toy.sh image-ldm  # one stage (its parents must be in checkpoints/toy-training/checkpoints)
 #   scripts/train-toy.sh t2v        # the toy text-to-video model (after the autoencoder) into checkpoints/toy-t2v
+#   scripts/train-toy.sh sim        # the toy driving simulator (after image-ldm) into checkpoints/toy-sim
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # Procedural scenes (lanes, cars, day and night, weather) mixed half and half with the real drives; datasets/holdout.txt
@@ -48,10 +49,30 @@ t2v() {
       --checkpoints "$d/checkpoints" --out "$d/dreambooth-checkpoints" --run-dir "$d/dreambooth"
   fi
 }
+# Driving simulation (Sec. 4.1, notebook 08): the image LDM, its temporal layers and the prediction model again, now on
+# scene labels (the image LDM started from the unconditional one, so only the label embedding starts fresh, and trained a
+# third as long), and the box-conditioned image LDM. Their own folder: the labelled networks share the unconditional
+# ones' file names.
+sim() {
+  local d="$state/sim"
+  mkdir -p "$d/checkpoints"
+  cp "$state"/checkpoints/autoencoder.safetensors "$state"/checkpoints/autoencoder.md "$d/checkpoints/"
+  for s in image-ldm temporal prediction box-ldm; do
+    local extra=()
+    [ "$s" = box-ldm ] || extra+=(--labels=datasets/labels/driving.txt)
+    [ "$s" = image-ldm ] && extra+=(--init-from "$state/checkpoints/image_ldm.safetensors" --steps 4000)
+    echo "== ./videoldm train $s ${extra[*]} (simulation)" >&2
+    ./videoldm train "$s" "${extra[@]}" --data "$data" --run-dir "$d/$s" --out "$d/checkpoints"
+  done
+  mkdir -p checkpoints/toy-sim
+  cp "$d"/checkpoints/{autoencoder,image_ldm,video_ldm,prediction,box_ldm}.{safetensors,md} checkpoints/toy-sim/
+  echo "train-toy: simulation networks copied to checkpoints/toy-sim" >&2
+}
 stage() {
   case "$1" in
     autoencoder|detector|image-ldm|temporal|decoder|prediction|interpolation|upsampler) run "$1" ;;
     t2v) t2v ;;
+    sim) sim ;;
     *) echo "train-toy: unknown stage '$1'" >&2; exit 2 ;;
   esac
 }

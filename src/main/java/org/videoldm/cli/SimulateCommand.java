@@ -2,13 +2,11 @@ package org.videoldm.cli;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -19,12 +17,13 @@ import org.videoldm.data.FrameGrid;
 import org.videoldm.data.GifWriter;
 import org.videoldm.data.Mp4Writer;
 import org.videoldm.data.RgbFrame;
-import org.videoldm.nn.Ops;
-import org.videoldm.pipeline.BoxLDMPipeline;
+import org.videoldm.eval.RolloutDrift;
+import org.videoldm.metrics.FeatureDetector;
+import org.videoldm.metrics.ToyDetector;
 import org.videoldm.pipeline.CheckpointFolder;
 import org.videoldm.pipeline.LongVideoPipeline;
+import org.videoldm.pipeline.SimulationPipeline;
 import org.videoldm.pipeline.VideoLDMPipeline;
-import org.videoldm.train.stages.LabelConditioning;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -34,7 +33,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = "Simulate driving scenarios: a first frame from car boxes (box_ldm), then --futures rollouts of it with the prediction model "
-                + "(prediction; with --labels a label-conditioned one); writes first_frame.png, future_NN.mp4/.gif and grid.png to --out.")
+                + "(prediction; with --labels a label-conditioned one); writes first_frame.png, future_NN.mp4/.gif, grid.png and the per-window "
+                + "drift table drift.csv to --out.")
 public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--checkpoints", paramLabel = "DIR", description = "Folder of trained networks (default: checkpoints/toy of the project).")
     Path checkpoints;
@@ -79,8 +79,25 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--fps", defaultValue = "5", description = "Frame rate of the written videos (default: ${DEFAULT-VALUE}).")
     double fps;
 
+    @Option(names = "--no-drift", description = "Skip the per-window drift table (printed after the rollout and written as drift.csv).")
+    boolean noDrift;
+
     @Option(names = "--out", defaultValue = "out/simulate", paramLabel = "DIR", description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
+
+    /** The rollouts' per-window drift (S = 1, the box frame given), with FVD-toy features when the folder has fvd_toy. */
+    private void drift(CheckpointFolder folder, List<List<RgbFrame>> videos, int windowFrames) {
+        RolloutDrift.Layout layout = new RolloutDrift.Layout(windowFrames, 1, true);
+        List<RolloutDrift.Row> rows;
+        try (FeatureDetector det = folder.has(CheckpointFolder.FVD_TOY)
+                ? ToyDetector.load(folder.network(CheckpointFolder.FVD_TOY), FeatureDetector.Input.CLIPS) : null) {
+            rows = RolloutDrift.rows(videos, layout, det, 1000, seed);
+        }
+        System.out.print(RolloutDrift.table(rows));
+        RolloutDrift.writeCsv(out.resolve("drift.csv"), rows);
+        System.out.printf(Locale.ROOT, "wrote %s (%d windows of %d frames, 1 context frame%s)%n", out.resolve("drift.csv"), rows.size(), windowFrames,
+                folder.has(CheckpointFolder.FVD_TOY) ? "; feature drift under " + CheckpointFolder.FVD_TOY : "; no fvd_toy, so no feature drift");
+    }
 
     @Override
     public Integer call() {
@@ -103,28 +120,19 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         VideoLDMPipeline.Options o = new VideoLDMPipeline.Options(sampler, steps, seed, futures);
         try (NDManager m = NDManager.newBaseManager()) {
-            BoxLDMPipeline box = BoxLDMPipeline.load(dir, m);
-            int[] size = folder.frameSize();
+            SimulationPipeline sim = SimulationPipeline.load(dir, m, frames > 1);
             long t0 = System.nanoTime();
-            NDArray first = box.latents(m, List.of(layout), box.latentShape(size[0], size[1]), o, boxGuidance);
+            NDArray first = sim.firstFrame(m, layout, o, boxGuidance);
             Files.createDirectories(out);
-            RgbFrame firstFrame = VideoLDMPipeline.toFrames(box.firstStage().decode(first, 1, 1), 1).get(0).get(0);
+            RgbFrame firstFrame = sim.decodeFirstFrame(first);
             javax.imageio.ImageIO.write(firstFrame.toImage(), "png", out.resolve("first_frame.png").toFile());
             System.out.printf(Locale.ROOT, "wrote %s (%d box(es))%n", out.resolve("first_frame.png"), layout.size());
             if (frames == 1) {
                 return 0;
             }
-            VideoLDMPipeline decoding = VideoLDMPipeline.load(dir, m);
-            VideoLDMPipeline.DecoderChoice dec = decoding.hasTemporalDecoder() ? VideoLDMPipeline.DecoderChoice.parse(decoder)
-                    : VideoLDMPipeline.DecoderChoice.IMAGE;
-            LongVideoPipeline lp = LongVideoPipeline.load(dir, m);
-            // every future starts from the same first frame (S = 1 context frame) and differs by its noise
-            NDArray context = futures == 1 ? first : Ops.cat(0, Collections.nCopies(futures, first).toArray(new NDArray[0]));
-            float[] labelVector = labels == null ? null : LabelConditioning.conditioner(0).oneHot(DrivingLabels.parse(labels).classes(), null);
             LongVideoPipeline.Options lo = LongVideoPipeline.Options.defaults().withSampling(o.withSeed(seed + 1)).withContextFrames(1)
                     .withContextGuidance(guidance).withLabelGuidance(labelGuidance != null ? labelGuidance : 3.0);
-            NDArray z = lp.latents(m, futures, frames, context, lo, labelVector, null, null);
-            List<List<RgbFrame>> videos = VideoLDMPipeline.toFrames(decoding.decode(z, frames, dec, lp.windowFrames(), null), frames);
+            List<List<RgbFrame>> videos = sim.futures(m, first, futures, frames, labels, lo, VideoLDMPipeline.DecoderChoice.parse(decoder));
             for (int v = 0; v < videos.size(); v++) {
                 String base = String.format(Locale.ROOT, "future_%02d", v);
                 Mp4Writer.write(out.resolve(base + ".mp4"), videos.get(v), fps);
@@ -135,6 +143,9 @@ public final class SimulateCommand implements Callable<Integer> {
                     futures, frames, out, lo.contextGuidance(), labels == null ? ""
                             : String.format(Locale.ROOT, ", labels '%s', label guidance %.3g", DrivingLabels.parse(labels), lo.labelGuidance()),
                     (System.nanoTime() - t0) / 1e9);
+            if (!noDrift) {
+                drift(folder, videos, sim.prediction().windowFrames());
+            }
             return 0;
         } catch (IOException e) {
             throw new UncheckedIOException(out + ": cannot write: " + e.getMessage(), e);

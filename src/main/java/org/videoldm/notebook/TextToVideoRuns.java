@@ -92,24 +92,29 @@ public final class TextToVideoRuns {
      * one already there.
      */
     public Path copyAutoencoder() {
-        Path target = checkpoints().resolve(CheckpointFolder.AUTOENCODER + ".safetensors");
+        return copyAutoencoder(wb, checkpoints());
+    }
+
+    /** As {@link #copyAutoencoder()}, into {@code into} (another chain's networks folder). */
+    static Path copyAutoencoder(Workbench wb, Path into) {
+        Path target = into.resolve(CheckpointFolder.AUTOENCODER + ".safetensors");
         if (Files.isRegularFile(target)) {
             return target;
         }
         CheckpointFolder from = CheckpointFolder.of(CheckpointFolder.of(wb.checkpoints()).has(CheckpointFolder.AUTOENCODER) ? wb.checkpoints()
                 : wb.shippedCheckpoints());
         try {
-            Files.createDirectories(checkpoints());
+            Files.createDirectories(into);
             // the weights last: their presence means the copy is whole
             for (Path src : new Path[] {from.card(CheckpointFolder.AUTOENCODER), from.require(CheckpointFolder.AUTOENCODER)}) {
                 if (Files.isRegularFile(src)) {
-                    Path tmp = checkpoints().resolve("." + src.getFileName() + ".tmp");
+                    Path tmp = into.resolve("." + src.getFileName() + ".tmp");
                     Files.copy(src, tmp, StandardCopyOption.REPLACE_EXISTING);
-                    Files.move(tmp, checkpoints().resolve(src.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    Files.move(tmp, into.resolve(src.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot copy the autoencoder into " + wb.relative(checkpoints()) + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot copy the autoencoder into " + wb.relative(into) + ": " + e.getMessage(), e);
         }
         return from.network(CheckpointFolder.AUTOENCODER);
     }

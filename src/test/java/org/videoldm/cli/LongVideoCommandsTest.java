@@ -24,12 +24,12 @@ import org.videoldm.pipeline.TinyCheckpoints;
 import org.videoldm.train.Scale;
 
 /** {@code generate --long / --interpolate} and {@code upsample} on tiny untrained networks laid out as the stages write them. */
-class LongVideoCommandsTest {
+public class LongVideoCommandsTest {
     @TempDir
     Path dir;
 
     /** TinyCheckpoints plus prediction, interpolation (2 keyframes per window) and both upsamplers. */
-    static Path checkpoints(Path dir) {
+    public static Path checkpoints(Path dir) {
         Path ckpt = TinyCheckpoints.write(dir.resolve("ckpt"));
         CheckpointFolder f = CheckpointFolder.of(ckpt);
         try (NDManager m = NDManager.newBaseManager()) {

@@ -8,11 +8,14 @@ import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.videoldm.data.DataSources;
 import org.videoldm.data.RgbFrame;
 import org.videoldm.data.Video;
 import org.videoldm.data.VideoReader;
+import org.videoldm.eval.RolloutDrift;
 import org.videoldm.model.BoxEmbedder;
 import org.videoldm.model.BoxLDM;
 import org.videoldm.model.SavedNetwork;
@@ -45,20 +48,35 @@ class SimulateCommandTest {
     @Test
     void firstFrameFromBoxesThenSeveralFuturesOfIt() throws Exception {
         Path ckpt = withBoxLdm(dir);
+        // the shipped FVD-toy network, for the drift table's feature column
+        Files.copy(DataSources.projectRoot().resolve(CheckpointFolder.SHIPPED_TOY).resolve(CheckpointFolder.FVD_TOY + ".safetensors"),
+                CheckpointFolder.of(ckpt).network(CheckpointFolder.FVD_TOY));
         Path out = dir.resolve("sim");
         String[] r = GenerateCommandTest.run("simulate", "--checkpoints", ckpt.toString(), "--boxes", "0.4,0.5,0.55,0.8;0.7,0.45,0.8,0.6",
-                "--frames", "6", "--futures", "2", "--steps", "1", "--sampler", "euler", "--decoder", "image", "--out", out.toString());
+                "--frames", "7", "--futures", "2", "--steps", "1", "--sampler", "euler", "--decoder", "image", "--out", out.toString());
         assertEquals("0", r[0], r[2]);
         assertTrue(Files.isRegularFile(out.resolve("first_frame.png")));
         assertTrue(Files.isRegularFile(out.resolve("grid.png")));
         Video a = VideoReader.standard().read(out.resolve("future_00.mp4"));
         Video b = VideoReader.standard().read(out.resolve("future_01.mp4"));
-        assertEquals(6, a.size());
-        assertEquals(6, b.size());
+        assertEquals(7, a.size());
+        assertEquals(7, b.size());
         assertEquals(TinyCheckpoints.HEIGHT, a.height());
         // both futures start from the same first frame and then part ways
         assertTrue(meanAbs(a.frames().get(0), b.frames().get(0)) < 2, "same first frame: " + meanAbs(a.frames().get(0), b.frames().get(0)));
-        assertTrue(meanAbs(a.frames().get(5), b.frames().get(5)) > 2, "different futures: " + meanAbs(a.frames().get(5), b.frames().get(5)));
+        assertTrue(meanAbs(a.frames().get(6), b.frames().get(6)) > 2, "different futures: " + meanAbs(a.frames().get(6), b.frames().get(6)));
+
+        // T = 4, S = 1, the first frame given: windows cover frames 0-3 and 3-6, one table line and one CSV row each
+        List<String> csv = Files.readAllLines(out.resolve("drift.csv"));
+        assertEquals(List.of(RolloutDrift.CSV_HEADER), csv.subList(0, 1));
+        assertEquals(3, csv.size(), String.join("\n", csv));
+        assertTrue(csv.get(1).startsWith("0,0,4,2,") && csv.get(2).startsWith("1,3,4,2,"), String.join("\n", csv));
+        assertTrue(r[1].contains("window   0  frames    0-3") && r[1].contains("window   1  frames    3-6"), r[1]);
+        assertTrue(!r[1].contains("window   2"), r[1]);
+        String[] w1 = csv.get(2).split(",");
+        double featureDrift = Double.parseDouble(w1[19]);
+        assertTrue(Double.isFinite(featureDrift) && featureDrift > 0, "window 1's features moved from window 0's: " + csv.get(2));
+        assertEquals(2, Integer.parseInt(w1[23]), "one boundary pair per future");
 
         String[] unlabelled = GenerateCommandTest.run("simulate", "--checkpoints", ckpt.toString(), "--boxes", "", "--labels", "night", "--frames", "6",
                 "--futures", "1", "--steps", "1", "--sampler", "euler", "--decoder", "image", "--out", out.toString());
@@ -106,8 +124,10 @@ class SimulateCommandTest {
         }
         Path out = dir.resolve("o");
         String[] sim = GenerateCommandTest.run("simulate", "--checkpoints", ckpt.toString(), "--boxes", "", "--labels", "night,crowded",
-                "--label-guidance", "2", "--frames", "6", "--futures", "1", "--steps", "1", "--sampler", "euler", "--decoder", "image", "--out", out.toString());
+                "--label-guidance", "2", "--frames", "6", "--futures", "1", "--steps", "1", "--sampler", "euler", "--decoder", "image", "--no-drift",
+                "--out", out.toString());
         assertEquals("0", sim[0], sim[2]);
+        assertTrue(!Files.exists(out.resolve("drift.csv")) && !sim[1].contains("window   0"), "--no-drift: no table, no drift.csv");
         assertTrue(sim[1].contains("context guidance 2.00, labels 'time=night crowdedness=crowded', label guidance 2.00"), sim[1]);
         String[] gen = GenerateCommandTest.run("generate", "--checkpoints", ckpt.toString(), "--long", "6", "--labels", "night", "--guidance", "1.5",
                 "--steps", "1", "--sampler", "euler", "--decoder", "image", "--out", out.toString());
