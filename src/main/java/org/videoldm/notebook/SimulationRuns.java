@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.videoldm.data.BoundingBox;
 import org.videoldm.data.Clip;
-import org.videoldm.data.DataSources;
 import org.videoldm.data.RgbFrame;
 import org.videoldm.data.VideoTensors;
 import org.videoldm.pipeline.CheckpointFolder;
@@ -21,7 +20,6 @@ import org.videoldm.pipeline.LongVideoPipeline;
 import org.videoldm.pipeline.UpsamplerPipeline;
 import org.videoldm.pipeline.VideoLDMPipeline;
 import org.videoldm.train.RunMode;
-import org.videoldm.train.stages.StageSettings;
 import org.videoldm.util.Progress;
 
 /**
@@ -31,7 +29,7 @@ import org.videoldm.util.Progress;
  * file names). The shipped simulation networks, when present, are {@code checkpoints/toy-sim}. Also the cascade after the
  * rollouts: interpolation and upsampling in pixel space, with another folder's networks and autoencoder.
  */
-public final class SimulationRuns {
+public final class SimulationRuns extends NetworkChain {
     /** Where the shipped toy simulation networks live, relative to the project root. */
     public static final String SHIPPED = "checkpoints/toy-sim";
 
@@ -44,51 +42,13 @@ public final class SimulationRuns {
         }
     }
 
-    private final Workbench wb;
-
     public SimulationRuns(Workbench wb) {
-        this.wb = wb;
+        super(wb, "sim", SHIPPED, CheckpointFolder.BOX_LDM, CheckpointFolder.PREDICTION);
     }
 
-    public Path runs() {
-        return wb.runs().resolve("sim");
-    }
-
-    /** The networks the chain trains: autoencoder (copied), image_ldm, video_ldm and prediction with labels, box_ldm. */
-    public Path checkpoints() {
-        return runs().resolve("checkpoints");
-    }
-
-    public Path shipped() {
-        return wb.root.resolve(SHIPPED);
-    }
-
-    /** True when the shipped folder holds a whole simulator (autoencoder, box LDM, prediction model). */
-    public boolean hasShipped() {
-        CheckpointFolder f = CheckpointFolder.of(shipped());
-        return f.has(CheckpointFolder.AUTOENCODER) && f.has(CheckpointFolder.BOX_LDM) && f.has(CheckpointFolder.PREDICTION);
-    }
-
-    /** Points a stage at the chain: run folder {@code sim/<command>}, networks in and out of {@link #checkpoints}. */
-    public <S extends StageSettings<S>> S stage(S settings) {
-        return wb.stage(settings).runDir(runs().resolve(settings.command())).checkpoints(checkpoints()).out(checkpoints());
-    }
-
-    /** The hand labels of the real drives ({@code datasets/labels/driving.txt}) when the data has real footage; procedural clips carry their own. */
+    /** The hand labels of the real drives (see {@link #projectSidecar}); procedural clips carry their own. */
     public List<Path> labelFiles() {
-        Path f = wb.root.resolve("datasets").resolve("labels").resolve("driving.txt");
-        boolean real = java.util.Arrays.stream(wb.data.split("\\+")).anyMatch(d -> !d.startsWith(DataSources.SYNTHETIC));
-        return real && Files.isRegularFile(f) ? List.of(f) : List.of();
-    }
-
-    /** The autoencoder into {@link #checkpoints}: notebook 01's, else the shipped one (see {@link TextToVideoRuns#copyAutoencoder}). */
-    public Path copyAutoencoder() {
-        return TextToVideoRuns.copyAutoencoder(wb, checkpoints());
-    }
-
-    /** The notebooks' unconditional image LDM (notebook 01's), which the label-conditioned one starts from; null when there is none. */
-    public Path unconditionalImageLdm() {
-        return new TextToVideoRuns(wb).unconditionalImageLdm();
+        return projectSidecar("labels");
     }
 
     /** The folder with {@code network} (e.g. interpolation): the notebooks' (04, 05), else the shipped one; null if neither has it. */
