@@ -17,7 +17,14 @@ data="${VIDEOLDM_TOY_DATA:-synthetic:2000+../shared/datasets/driving}"
 # The run folders (trainer state, loss logs) and finished networks live in checkpoints/toy-training/, which is kept in
 # the repository while the chain is unfinished: hours of CPU are spread over sessions, and each resumes exactly.
 state="${VIDEOLDM_TOY_STATE:-checkpoints/toy-training}"
-run() { echo "== ./videoldm train $*" >&2; ./videoldm train "$@" --data "$data" --run-dir "$state/$1" --out "$state/checkpoints"; }
+# A finished stage leaves FINISHED in its run folder; its trainer state (tens of MB) is then not kept in the repository,
+# so the marker is what tells a later session not to train it again.
+run() {
+  if [ -f "$state/$1/FINISHED" ]; then echo "== $1: finished earlier ($(head -1 "$state/$1/FINISHED"))" >&2; return; fi
+  echo "== ./videoldm train $*" >&2
+  ./videoldm train "$@" --data "$data" --run-dir "$state/$1" --out "$state/checkpoints"
+  echo "finished $(date -u +%Y-%m-%d) after $(tail -1 "$state/$1/loss.csv" | cut -d, -f1) steps" > "$state/$1/FINISHED"
+}
 # Each stage's toy defaults are the shipped settings (steps, batch, learning rate): the notebooks in full mode train
 # exactly these runs in runs/, and resume them when this folder is copied there (cp -r checkpoints/toy-training/. runs/).
 # Text-to-video (the paper's second application, at toy scale): a toy CLIP whose text tower conditions a text-to-image LDM
