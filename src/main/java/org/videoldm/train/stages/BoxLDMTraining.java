@@ -58,12 +58,7 @@ public final class BoxLDMTraining {
     private static final long DROPOUT = 0xB0C5L;
 
     /** Settings; {@code batch} counts frames (one per clip). */
-    public static final class Settings extends StageSettings<Settings> {
-        public Path autoencoder;
-        public double sigmaData = 0.5;
-        public double pMean = -1.2;
-        public double pStd = 1.2;
-        public boolean flip = true;
+    public static final class Settings extends LatentDiffusionSettings<Settings> {
         /** Layout dropout for classifier-free guidance. */
         public double ucgRate = 0.1;
         /** Box tokens (procedural scenes have at most 4 cars). */
@@ -72,32 +67,22 @@ public final class BoxLDMTraining {
         /** Width of the box tokens: the UNet's context_dim. */
         public int contextDim = 64;
         public int previewSamples;
-        public int previewSteps = 25;
         public double previewGuidance = 3;
 
+        /** Training sigmas as image pre-training. */
         Settings(Scale scale, RunMode mode) {
-            super(scale, mode);
+            super(scale, mode, -1.2, 1.2);
         }
 
         public static Settings defaults(Scale scale, RunMode mode) {
-            Settings s = new Settings(scale, mode);
-            boolean toy = scale == Scale.TOY;
-            s.steps(toy ? 12_000 : 200_000).batch(toy ? 32 : 64).lr(toy ? 3e-4 : 1e-4).warmup(toy ? 100 : 5000).emaDecay(toy ? 0.999 : 0.9999);
+            Settings s = ImageLDMTraining.Settings.schedule(new Settings(scale, mode));
             s.previewSamples = mode.samples(8);
-            s.previewSteps = mode == RunMode.SMOKE ? 2 : 25;
             return s;
         }
 
-        public Settings autoencoder(Path v) { autoencoder = v; return this; }
         public Settings ucgRate(double v) { ucgRate = v; return this; }
-        public Settings flip(boolean v) { flip = v; return this; }
         public Settings previewSamples(int v) { previewSamples = v; return this; }
-        public Settings previewSteps(int v) { previewSteps = v; return this; }
         public Settings previewGuidance(double v) { previewGuidance = v; return this; }
-
-        public Path autoencoderOrDefault() {
-            return autoencoder != null ? autoencoder : CheckpointFolder.of(checkpointsOrDefault()).require(CheckpointFolder.AUTOENCODER);
-        }
 
         @Override
         public String stage() {
@@ -107,6 +92,12 @@ public final class BoxLDMTraining {
         @Override
         public String commandLine() {
             return super.commandLine() + " --ucg-rate " + ucgRate;
+        }
+
+        @Override
+        protected List<String> jsonOrder() {
+            return List.of("autoencoder", "sigmaData", "pMean", "pStd", "flip", "ucgRate", "maxBoxes", "numFreqs", "contextDim", "previewSamples",
+                    "previewSteps", "previewGuidance");
         }
     }
 

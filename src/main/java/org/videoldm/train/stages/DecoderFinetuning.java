@@ -114,7 +114,7 @@ public final class DecoderFinetuning {
         public Settings crop(int height, int width) { cropHeight = height; cropWidth = width; return this; }
 
         public Path autoencoderOrDefault() {
-            return autoencoder != null ? autoencoder : CheckpointFolder.of(checkpointsOrDefault()).require(CheckpointFolder.AUTOENCODER);
+            return networkOrDefault(autoencoder, CheckpointFolder.AUTOENCODER);
         }
 
         @Override

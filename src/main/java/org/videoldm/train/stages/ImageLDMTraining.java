@@ -41,74 +41,44 @@ import org.videoldm.util.Progress;
 public final class ImageLDMTraining {
     public static final String STAGE = "image_ldm";
 
-    /** Settings; {@code batch} counts frames (one per clip). */
-    public static final class Settings extends StageSettings<Settings> {
-        /** The autoencoder; default {@code autoencoder.safetensors} in the checkpoints folder. */
-        public Path autoencoder;
-        public double sigmaData = 0.5;
-        public double pMean = -1.2;
-        public double pStd = 1.2;
-        /** Mirror latents left-right at random. */
-        public boolean flip = true;
+    /**
+     * Settings; {@code batch} counts frames (one per clip). Conditioned on scene labels ({@code labels}) or on text
+     * ({@code captions}: the paper's text-to-image LDM in Stable Diffusion's layout, reading the last hidden states of the
+     * text encoder found in the checkpoints folder, {@code text_encoder} + {@code tokenizer/}, made by {@code train clip}),
+     * or on nothing.
+     */
+    public static final class Settings extends ConditionedSettings<Settings> {
         /** Samples in the preview grid after training (0: none). */
         public int previewSamples;
-        public int previewSteps = 25;
-        /**
-         * Scene-label conditioning (day/night, crowdedness) through the UNet's vector input; {@link #labelFiles} add
-         * label files to the sidecars and the procedural scenes' exact labels.
-         */
-        public boolean labels;
-        public List<Path> labelFiles = new ArrayList<>();
-        /**
-         * Text conditioning (the paper's text-to-image LDM, Stable Diffusion's layout): the last hidden states of the text
-         * encoder found in the checkpoints folder ({@code text_encoder} + {@code tokenizer/}, made by {@code train clip})
-         * as cross-attention context; {@link #captionFiles} add caption files to the sidecars and procedural captions.
-         */
-        public boolean captions;
-        public List<Path> captionFiles = new ArrayList<>();
-        /** Label or caption dropout for classifier-free guidance (per label group; captions become the empty prompt). */
-        public double ucgRate = 0.1;
         /**
          * Another image LDM to start from (at step 0; a resumed run continues from its own state): every tensor whose key and
          * shape agree is copied, the rest keeps its fresh initialisation — for a text-to-image model made from the
          * unconditional one, the cross-attention keys and values, which read the text encoder's width.
          */
         public Path initFrom;
-        /** Classifier-free guidance scale of the text-conditioned preview. */
-        public double previewGuidance = 5.0;
 
         Settings(Scale scale, RunMode mode) {
-            super(scale, mode);
+            super(scale, mode, -1.2, 1.2);
         }
 
         public static Settings defaults(Scale scale, RunMode mode) {
-            Settings s = new Settings(scale, mode);
-            boolean toy = scale == Scale.TOY;
-            s.steps(toy ? 12_000 : 200_000).batch(toy ? 32 : 64).lr(toy ? 3e-4 : 1e-4).warmup(toy ? 100 : 5000).emaDecay(toy ? 0.999 : 0.9999);
+            Settings s = schedule(new Settings(scale, mode));
             s.previewSamples = mode.samples(16);
-            s.previewSteps = mode == RunMode.SMOKE ? 2 : 25;
             return s;
+        }
+
+        /** The optimisation of image pre-training; the box LDM, the same UNet trained on frames, uses it too. */
+        static <T extends StageSettings<T>> T schedule(T s) {
+            boolean toy = s.scale == Scale.TOY;
+            return s.steps(toy ? 12_000 : 200_000).batch(toy ? 32 : 64).lr(toy ? 3e-4 : 1e-4).warmup(toy ? 100 : 5000).emaDecay(toy ? 0.999 : 0.9999);
         }
 
         public static Settings defaults() {
             return defaults(Scale.current(), RunMode.current());
         }
 
-        public Settings autoencoder(Path v) { autoencoder = v; return this; }
-        public Settings sigmaData(double v) { sigmaData = v; return this; }
-        public Settings sigmaSampling(double mean, double std) { pMean = mean; pStd = std; return this; }
-        public Settings flip(boolean v) { flip = v; return this; }
         public Settings previewSamples(int v) { previewSamples = v; return this; }
-        public Settings previewSteps(int v) { previewSteps = v; return this; }
-        public Settings labels(boolean on, List<Path> files) { labels = on; labelFiles = new ArrayList<>(files); return this; }
-        public Settings captions(boolean on, List<Path> files) { captions = on; captionFiles = new ArrayList<>(files); return this; }
-        public Settings ucgRate(double v) { ucgRate = v; return this; }
-        public Settings previewGuidance(double v) { previewGuidance = v; return this; }
         public Settings initFrom(Path v) { initFrom = v; return this; }
-
-        public Path autoencoderOrDefault() {
-            return autoencoder != null ? autoencoder : CheckpointFolder.of(checkpointsOrDefault()).require(CheckpointFolder.AUTOENCODER);
-        }
 
         @Override
         public String stage() {
@@ -117,21 +87,13 @@ public final class ImageLDMTraining {
 
         @Override
         public String commandLine() {
-            StringBuilder sb = new StringBuilder(super.commandLine());
-            if (labels) {
-                sb.append(" --labels");
-                labelFiles.forEach(f -> sb.append(' ').append(f));
-                sb.append(" --ucg-rate ").append(ucgRate);
-            }
-            if (initFrom != null) {
-                sb.append(" --init-from ").append(initFrom);
-            }
-            if (captions) {
-                sb.append(" --captions");
-                captionFiles.forEach(f -> sb.append(' ').append(f));
-                sb.append(" --ucg-rate ").append(ucgRate);
-            }
-            return sb.toString();
+            return super.commandLine() + labelOptions() + (initFrom != null ? " --init-from " + initFrom : "") + captionOptions();
+        }
+
+        @Override
+        protected List<String> jsonOrder() {
+            return List.of("autoencoder", "sigmaData", "pMean", "pStd", "flip", "previewSamples", "previewSteps", "labels", "labelFiles", "captions",
+                    "captionFiles", "ucgRate", "initFrom", "previewGuidance");
         }
     }
 

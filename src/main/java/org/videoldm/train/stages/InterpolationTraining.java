@@ -71,6 +71,11 @@ public final class InterpolationTraining extends MaskedVideoTraining<Interpolati
         public String stage() {
             return STAGE;
         }
+
+        @Override
+        protected List<String> jsonOrder() {
+            return withOwn(List.of("stride", "windowKeyframes"));
+        }
     }
 
     public InterpolationTraining(Settings settings) {

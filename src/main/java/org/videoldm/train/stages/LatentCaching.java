@@ -57,7 +57,7 @@ public final class LatentCaching {
         public Settings flip(boolean v) { flip = v; return this; }
 
         public Path autoencoderOrDefault() {
-            return autoencoder != null ? autoencoder : CheckpointFolder.of(checkpointsOrDefault()).require(CheckpointFolder.AUTOENCODER);
+            return networkOrDefault(autoencoder, CheckpointFolder.AUTOENCODER);
         }
 
         @Override

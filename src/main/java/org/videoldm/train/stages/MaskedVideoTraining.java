@@ -49,34 +49,22 @@ public abstract class MaskedVideoTraining<S extends MaskedVideoTraining.Settings
     /** Key prefix of the input convolution, trained along with the temporal layers. */
     public static final String INPUT_CONV = UNetSurgery.INPUT_CONV + ".";
 
-    /** Settings of the mask-conditioned stages; {@code batch} counts clips. */
-    public abstract static class Settings<S extends Settings<S>> extends StageSettings<S> {
+    /**
+     * Settings of the mask-conditioned stages; {@code batch} counts clips. A label-conditioned parent ({@code train temporal
+     * --labels}) is trained on each clip's scene labels with label dropout ({@code labels}), as its parent was.
+     */
+    public abstract static class Settings<S extends Settings<S>> extends LabelledSettings<S> {
         /** The network to start from; default {@code video_ldm} of the checkpoints folder, else {@code image_ldm}. */
         public Path parent;
-        /** The autoencoder whose latents the parent was trained on; default {@code autoencoder} of the checkpoints folder. */
-        public Path autoencoder;
-        public double sigmaData = 0.5;
-        /**
-         * Training sigmas log-normal(pMean, pStd), at the higher noise of temporal alignment: given frames decide what the
-         * others show at high noise, where a frame alone cannot (near the data they hardly matter).
-         */
-        public double pMean = 0.5;
-        public double pStd = 1.4;
-        /** Mirror clips left-right at random. */
-        public boolean flip = true;
         /** Videos in the preview after training (0: none). */
         public int previewVideos;
-        public int previewSteps = 25;
-        /**
-         * Scene labels: a label-conditioned parent ({@code train temporal --labels}) is trained on each clip's labels with
-         * label dropout, as its parent was; {@link #labelFiles} add label files to the sidecars and procedural labels.
-         */
-        public boolean labels;
-        public List<Path> labelFiles = new ArrayList<>();
-        public double ucgRate = 0.1;
 
+        /**
+         * Training sigmas log-normal(0.5, 1.4), at the higher noise of temporal alignment: given frames decide what the
+         * others show at high noise, where a frame alone cannot (near the data they hardly matter).
+         */
         protected Settings(Scale scale, RunMode mode) {
-            super(scale, mode);
+            super(scale, mode, 0.5, 1.4);
         }
 
         /** Toy: {@code steps} steps of 2 clips at lr 5e-4 (warm-up 50, EMA 0.995), as temporal alignment; paper: untested. */
@@ -84,29 +72,33 @@ public abstract class MaskedVideoTraining<S extends MaskedVideoTraining.Settings
             boolean toy = scale == Scale.TOY;
             steps(toy ? toySteps : 100_000).batch(toy ? 2 : 8).lr(toy ? 5e-4 : 5e-5).warmup(toy ? 50 : 2000).emaDecay(toy ? 0.995 : 0.9999);
             previewVideos = mode.samples(2);
-            previewSteps = mode == RunMode.SMOKE ? 2 : 25;
         }
 
         public S parent(Path v) { parent = v; return self(); }
-        public S autoencoder(Path v) { autoencoder = v; return self(); }
-        public S sigmaSampling(double mean, double std) { pMean = mean; pStd = std; return self(); }
-        public S flip(boolean v) { flip = v; return self(); }
         public S previewVideos(int v) { previewVideos = v; return self(); }
-        public S previewSteps(int v) { previewSteps = v; return self(); }
-        public S labels(boolean on, List<Path> files) { labels = on; labelFiles = new ArrayList<>(files); return self(); }
-        public S ucgRate(double v) { ucgRate = v; return self(); }
 
         public Path parentOrDefault() {
             if (parent != null) {
                 return parent;
             }
-            CheckpointFolder f = CheckpointFolder.of(checkpointsOrDefault());
+            CheckpointFolder f = checkpointFolder();
             return f.has(CheckpointFolder.VIDEO_LDM) ? f.network(CheckpointFolder.VIDEO_LDM) : f.require(CheckpointFolder.IMAGE_LDM);
         }
 
-        public Path autoencoderOrDefault() {
-            return autoencoder != null ? autoencoder : CheckpointFolder.of(checkpointsOrDefault()).require(CheckpointFolder.AUTOENCODER);
+        @Override
+        protected List<String> jsonOrder() {
+            return JSON_ORDER;
         }
+
+        /** A stage's own settings, then the shared ones: the order of its model card. */
+        protected static List<String> withOwn(List<String> own) {
+            List<String> keys = new ArrayList<>(own);
+            keys.addAll(JSON_ORDER);
+            return keys;
+        }
+
+        private static final List<String> JSON_ORDER = List.of("parent", "autoencoder", "sigmaData", "pMean", "pStd", "flip", "previewVideos",
+                "previewSteps", "labels", "labelFiles", "ucgRate");
     }
 
     protected final S s;

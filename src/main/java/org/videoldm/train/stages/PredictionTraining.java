@@ -74,6 +74,11 @@ public final class PredictionTraining extends MaskedVideoTraining<PredictionTrai
         public String stage() {
             return STAGE;
         }
+
+        @Override
+        protected List<String> jsonOrder() {
+            return withOwn(List.of("contextWeights", "previewFrames", "previewGuidance"));
+        }
     }
 
     public PredictionTraining(Settings settings) {

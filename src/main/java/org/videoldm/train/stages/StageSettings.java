@@ -2,15 +2,18 @@ package org.videoldm.train.stages;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import com.google.gson.JsonSerializer;
 import java.nio.file.Path;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.Map;
 import org.videoldm.data.DataSources;
 import org.videoldm.data.DataSpec;
 import org.videoldm.data.HoldOut;
+import org.videoldm.pipeline.CheckpointFolder;
 import org.videoldm.train.RunMode;
 import org.videoldm.train.Scale;
 import org.videoldm.util.Progress;
@@ -111,6 +114,16 @@ public abstract class StageSettings<S extends StageSettings<S>> {
         return checkpoints != null ? checkpoints : outOrDefault();
     }
 
+    /** The folder parent networks are read from. */
+    protected CheckpointFolder checkpointFolder() {
+        return CheckpointFolder.of(checkpointsOrDefault());
+    }
+
+    /** A parent network: {@code given} when set, else {@code name} in the checkpoints folder (an error saying how to make it if missing). */
+    protected Path networkOrDefault(Path given, String name) {
+        return given != null ? given : checkpointFolder().require(name);
+    }
+
     /** The data sources. */
     public DataSpec dataSpec() {
         return DataSpec.parse(data);
@@ -156,6 +169,30 @@ public abstract class StageSettings<S extends StageSettings<S>> {
         o.remove("runDir");
         o.remove("checkpoints");
         o.remove("out");
-        return o;
+        List<String> order = jsonOrder();
+        if (order.isEmpty()) {
+            return o;
+        }
+        JsonObject ordered = new JsonObject();
+        for (String key : order) {
+            if (o.has(key)) {
+                ordered.add(key, o.get(key));
+            }
+        }
+        for (Map.Entry<String, JsonElement> e : o.entrySet()) {
+            if (!ordered.has(e.getKey())) {
+                ordered.add(e.getKey(), e.getValue());
+            }
+        }
+        return ordered;
+    }
+
+    /**
+     * The order of the stage's own settings in {@link #toJson}, before the common ones; empty: declaration order. Stages
+     * whose settings are partly inherited from shared settings classes list theirs here, so that model cards keep
+     * showing them as they always have (JSON in field order would put the inherited ones last). Unlisted keys follow.
+     */
+    protected List<String> jsonOrder() {
+        return List.of();
     }
 }

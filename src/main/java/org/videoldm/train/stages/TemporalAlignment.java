@@ -85,41 +85,26 @@ public final class TemporalAlignment {
         }
     }
 
-    /** Settings; {@code batch} counts clips of T frames. */
-    public static final class Settings extends StageSettings<Settings> {
+    /**
+     * Settings; {@code batch} counts clips of T frames. Text conditioning ({@code captions}) needs a text-conditioned image
+     * LDM (e.g. from {@code t2v init}), whose text encoder beside it reads each clip's caption; label conditioning
+     * ({@code labels}) a label-conditioned one.
+     */
+    public static final class Settings extends ConditionedSettings<Settings> {
         public Variant variant = Variant.FULL;
         public Path imageLdm;
-        public Path autoencoder;
-        public double sigmaData = 0.5;
+        /** Log alpha every this many steps. */
+        public int alphaEvery = 1;
+        public int previewVideos;
+
         /**
-         * Training sigmas log-normal(pMean, pStd), shifted to higher noise than image training (-1.2, 1.2): whether the
+         * Training sigmas log-normal(0.5, 1.4), shifted to higher noise than image training (-1.2, 1.2): whether the
          * frames of a clip agree is decided at high noise, where per-frame denoising cannot tell, so that is where the
          * temporal layers learn (Stable Video Diffusion shifts its video schedule up the same way). With the image
          * schedule, 150 toy steps left sampled clips as unrelated frames; with this one, 300 steps gave coherent clips.
          */
-        public double pMean = 0.5;
-        public double pStd = 1.4;
-        public boolean flip = true;
-        /** Log alpha every this many steps. */
-        public int alphaEvery = 1;
-        public int previewVideos;
-        public int previewSteps = 25;
-        /**
-         * Text conditioning (a text-conditioned image LDM, e.g. from {@code t2v init}): each clip's caption through the
-         * text encoder beside the image LDM; {@link #captionFiles} add caption files to the sidecars and procedural captions.
-         */
-        public boolean captions;
-        public List<Path> captionFiles = new ArrayList<>();
-        /** Caption dropout for classifier-free guidance (SD's 0.1). */
-        public double ucgRate = 0.1;
-        /** Scene-label conditioning: the image LDM must be label-conditioned; {@link #labelFiles} as in image training. */
-        public boolean labels;
-        public List<Path> labelFiles = new ArrayList<>();
-        /** Guidance scale of the preview samples of a text-conditioned model. */
-        public double previewGuidance = 5;
-
         Settings(Scale scale, RunMode mode) {
-            super(scale, mode);
+            super(scale, mode, 0.5, 1.4);
         }
 
         public static Settings defaults(Scale scale, RunMode mode) {
@@ -127,7 +112,6 @@ public final class TemporalAlignment {
             boolean toy = scale == Scale.TOY;
             s.steps(toy ? 4000 : 100_000).batch(toy ? 4 : 8).lr(toy ? 5e-4 : 5e-5).warmup(toy ? 50 : 2000).emaDecay(toy ? 0.995 : 0.9999);
             s.previewVideos = mode.samples(3);
-            s.previewSteps = mode == RunMode.SMOKE ? 2 : 25;
             return s;
         }
 
@@ -137,22 +121,11 @@ public final class TemporalAlignment {
 
         public Settings imageLdm(Path v) { imageLdm = v; return this; }
         public Settings variant(Variant v) { variant = v; return this; }
-        public Settings autoencoder(Path v) { autoencoder = v; return this; }
-        public Settings sigmaSampling(double mean, double std) { pMean = mean; pStd = std; return this; }
-        public Settings flip(boolean v) { flip = v; return this; }
         public Settings alphaEvery(int v) { alphaEvery = v; return this; }
         public Settings previewVideos(int v) { previewVideos = v; return this; }
-        public Settings previewSteps(int v) { previewSteps = v; return this; }
-        public Settings captions(boolean on, List<Path> files) { captions = on; captionFiles = new ArrayList<>(files); return this; }
-        public Settings ucgRate(double v) { ucgRate = v; return this; }
-        public Settings labels(boolean on, List<Path> files) { labels = on; labelFiles = new ArrayList<>(files); return this; }
 
         public Path imageLdmOrDefault() {
-            return imageLdm != null ? imageLdm : CheckpointFolder.of(checkpointsOrDefault()).require(CheckpointFolder.IMAGE_LDM);
-        }
-
-        public Path autoencoderOrDefault() {
-            return autoencoder != null ? autoencoder : CheckpointFolder.of(checkpointsOrDefault()).require(CheckpointFolder.AUTOENCODER);
+            return networkOrDefault(imageLdm, CheckpointFolder.IMAGE_LDM);
         }
 
         @Override
@@ -168,18 +141,13 @@ public final class TemporalAlignment {
 
         @Override
         public String commandLine() {
-            StringBuilder sb = new StringBuilder(super.commandLine()).append(variant == Variant.FULL ? "" : " --variant " + variant.key());
-            if (captions) {
-                sb.append(" --captions");
-                captionFiles.forEach(f -> sb.append(' ').append(f));
-                sb.append(" --ucg-rate ").append(ucgRate);
-            }
-            if (labels) {
-                sb.append(" --labels");
-                labelFiles.forEach(f -> sb.append(' ').append(f));
-                sb.append(" --ucg-rate ").append(ucgRate);
-            }
-            return sb.toString();
+            return super.commandLine() + (variant == Variant.FULL ? "" : " --variant " + variant.key()) + captionOptions() + labelOptions();
+        }
+
+        @Override
+        protected List<String> jsonOrder() {
+            return List.of("variant", "imageLdm", "autoencoder", "sigmaData", "pMean", "pStd", "flip", "alphaEvery", "previewVideos", "previewSteps",
+                    "captions", "captionFiles", "ucgRate", "labels", "labelFiles", "previewGuidance");
         }
     }
 

@@ -76,7 +76,7 @@ public final class UpsamplerTraining {
     public static final int DEFAULT_NOISE_LEVEL = 20;
 
     /** Settings; steps, batch (frames), lr and warm-up are the image upsampler's, the {@code video*} fields its alignment's (clips). */
-    public static final class Settings extends StageSettings<Settings> {
+    public static final class Settings extends LatentDiffusionSettings<Settings> {
         /** The image upsampler starts from this image UNet; default {@code image_ldm} of the checkpoints folder. */
         public Path imageParent;
         /** Train the image upsampler from scratch instead. */
@@ -84,26 +84,20 @@ public final class UpsamplerTraining {
         /** The temporal layers start from this video UNet's; default {@code video_ldm} of the checkpoints folder if it is there. */
         public Path temporalParent;
         public boolean freshTemporal;
-        public Path autoencoder;
         public long videoSteps;
         public int videoBatch;
         public double videoLr;
         public long videoWarmup;
-        public double sigmaData = 0.5;
-        /** Training sigmas of the image upsampler, log-normal(pMean, pStd), as image pre-training. */
-        public double pMean = -1.2;
-        public double pStd = 1.2;
         /** Training sigmas of the alignment, at the higher noise of temporal alignment, where frames must agree. */
         public double videoPMean = 0.5;
         public double videoPStd = 1.4;
-        public boolean flip = true;
         /** Output side / input side: 2 (toy default) or 4 (the paper's driving cascade, 128 x 256 -> 512 x 1024). */
         public int upscale = UPSCALE;
         public int previewVideos;
-        public int previewSteps = 25;
 
+        /** Training sigmas of the image upsampler ({@code pMean}, {@code pStd}) as image pre-training. */
         Settings(Scale scale, RunMode mode) {
-            super(scale, mode);
+            super(scale, mode, -1.2, 1.2);
         }
 
         public static Settings defaults(Scale scale, RunMode mode) {
@@ -112,7 +106,6 @@ public final class UpsamplerTraining {
             s.steps(toy ? 6000 : 200_000).batch(toy ? 8 : 32).lr(toy ? 3e-4 : 5e-5).warmup(toy ? 50 : 2000).emaDecay(toy ? 0.995 : 0.9999);
             s.videoSteps(toy ? 2000 : 100_000).videoBatch(toy ? 2 : 8).videoLr(toy ? 5e-4 : 5e-5).videoWarmup(toy ? 50 : 2000);
             s.previewVideos = mode.samples(2);
-            s.previewSteps = mode == RunMode.SMOKE ? 2 : 25;
             return s;
         }
 
@@ -124,19 +117,16 @@ public final class UpsamplerTraining {
         public Settings fromScratch(boolean v) { fromScratch = v; return this; }
         public Settings temporalParent(Path v) { temporalParent = v; return this; }
         public Settings freshTemporal(boolean v) { freshTemporal = v; return this; }
-        public Settings autoencoder(Path v) { autoencoder = v; return this; }
         /** Alignment steps in total, cut to a handful in smoke mode. */
         public Settings videoSteps(long v) { videoSteps = mode.steps(v); return this; }
         public Settings videoBatch(int v) { videoBatch = v; return this; }
         public Settings videoLr(double v) { videoLr = v; return this; }
         public Settings videoWarmup(long v) { videoWarmup = v; return this; }
-        public Settings flip(boolean v) { flip = v; return this; }
         public Settings upscale(int v) { upscale = v; return this; }
         public Settings previewVideos(int v) { previewVideos = v; return this; }
-        public Settings previewSteps(int v) { previewSteps = v; return this; }
 
         public Path imageParentOrDefault() {
-            return imageParent != null ? imageParent : CheckpointFolder.of(checkpointsOrDefault()).require(CheckpointFolder.IMAGE_LDM);
+            return networkOrDefault(imageParent, CheckpointFolder.IMAGE_LDM);
         }
 
         /** The video network whose temporal layers start the alignment, or null for fresh ones. */
@@ -147,12 +137,8 @@ public final class UpsamplerTraining {
             if (temporalParent != null) {
                 return temporalParent;
             }
-            CheckpointFolder f = CheckpointFolder.of(checkpointsOrDefault());
+            CheckpointFolder f = checkpointFolder();
             return f.has(CheckpointFolder.VIDEO_LDM) ? f.network(CheckpointFolder.VIDEO_LDM) : null;
-        }
-
-        public Path autoencoderOrDefault() {
-            return autoencoder != null ? autoencoder : CheckpointFolder.of(checkpointsOrDefault()).require(CheckpointFolder.AUTOENCODER);
         }
 
         @Override
@@ -163,6 +149,12 @@ public final class UpsamplerTraining {
         @Override
         public String commandLine() {
             return super.commandLine() + " --video-steps " + videoSteps + (upscale != UPSCALE ? " --upscale " + upscale : "") + (fromScratch ? " --from-scratch" : "");
+        }
+
+        @Override
+        protected List<String> jsonOrder() {
+            return List.of("imageParent", "fromScratch", "temporalParent", "freshTemporal", "autoencoder", "videoSteps", "videoBatch", "videoLr",
+                    "videoWarmup", "sigmaData", "pMean", "pStd", "videoPMean", "videoPStd", "flip", "upscale", "previewVideos", "previewSteps");
         }
 
         /**
