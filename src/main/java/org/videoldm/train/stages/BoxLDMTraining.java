@@ -16,7 +16,6 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.videoldm.data.BoundingBox;
 import org.videoldm.data.DrivingSceneRenderer;
-import org.videoldm.data.FrameGrid;
 import org.videoldm.data.LatentDataset;
 import org.videoldm.data.RgbFrame;
 import org.videoldm.data.SyntheticDriving;
@@ -27,11 +26,9 @@ import org.videoldm.model.BoxEmbedder;
 import org.videoldm.model.BoxLDM;
 import org.videoldm.model.SavedNetwork;
 import org.videoldm.model.UNetConfig;
-import org.videoldm.model.autoencoder.AutoencoderKL;
 import org.videoldm.pipeline.BoxLDMPipeline;
 import org.videoldm.pipeline.CheckpointFolder;
 import org.videoldm.pipeline.Denoisers;
-import org.videoldm.pipeline.FirstStage;
 import org.videoldm.pipeline.VideoLDMPipeline;
 import org.videoldm.train.DataOrder;
 import org.videoldm.train.DiffusionLoss;
@@ -42,7 +39,6 @@ import org.videoldm.train.ModelCard;
 import org.videoldm.train.RunMode;
 import org.videoldm.train.Scale;
 import org.videoldm.train.StepContext;
-import org.videoldm.train.Trainer;
 import org.videoldm.train.TrainingListener;
 import org.videoldm.util.Seeds;
 
@@ -127,14 +123,7 @@ public final class BoxLDMTraining {
             Denoiser den = ImageLDMTraining.denoiser(s.sigmaData);
             DiffusionStage stage = new DiffusionStage(new BoxLDMWrapper(model), den,
                     new DiffusionLoss(new EDMSampling(s.pMean, s.pStd), LossWeighting.edm(s.sigmaData)), ctx -> frames.batch(ctx, model.embedder()));
-            StageRuns.Timing timing;
-            try (Trainer<DiffusionStage.Batch> t = new Trainer<>(stage, StageRuns.trainerConfig(s))) {
-                StageRuns.resumeOrStart(t, s);
-                timing = StageRuns.runTo(t, s.steps, listener);
-                if (t.ema() != null) {
-                    t.ema().swapIn(model);
-                }
-            }
+            StageRuns.Timing timing = StageRuns.train(stage, model, s, listener);
             model.setTrainable(k -> false);
             Path preview = s.previewSamples > 0 ? preview(m, aePath, cache.scaleFactor(), model, den) : null;
             Path csv = s.runDirOrDefault().resolve(StageRuns.LOSS_CSV);
@@ -242,8 +231,7 @@ public final class BoxLDMTraining {
     /** Samples for the boxes of a few procedural frames (seeds the training data does not use), in a two-row grid beside nothing else. */
     private Path preview(NDManager m, Path aePath, double scaleFactor, BoxLDM model, Denoiser den) {
         try (NDManager scope = m.newSubManager()) {
-            AutoencoderKL ae = SavedNetwork.load(aePath, scope).module(AutoencoderKL.class);
-            BoxLDMPipeline p = new BoxLDMPipeline(model, den, new FirstStage(ae, scaleFactor, aePath.getFileName().toString()));
+            BoxLDMPipeline p = new BoxLDMPipeline(model, den, StageRuns.firstStage(aePath, scaleFactor, scope));
             SyntheticDriving g = new SyntheticDriving(s.previewSamples, 1, s.scale.height(), s.scale.width(), s.seed + 2000);
             List<List<BoundingBox>> layouts = new ArrayList<>();
             List<RgbFrame> truth = new ArrayList<>();
@@ -253,9 +241,7 @@ public final class BoxLDMTraining {
             }
             List<RgbFrame> samples = p.images(scope, layouts, s.scale.height(), s.scale.width(),
                     new VideoLDMPipeline.Options("heun", s.previewSteps, s.seed), s.previewGuidance);
-            Path file = s.runDirOrDefault().resolve("samples.png");
-            FrameGrid.writePng(file, List.of(truth, samples)); // row 1: the scenes the boxes come from; row 2: samples for their boxes
-            return file;
+            return StageRuns.writePreview(s, List.of(truth, samples)); // row 1: the scenes the boxes come from; row 2: samples for their boxes
         }
     }
 }

@@ -34,7 +34,6 @@ import org.videoldm.train.LossWeighting;
 import org.videoldm.train.ModelCard;
 import org.videoldm.train.RunMode;
 import org.videoldm.train.Scale;
-import org.videoldm.train.Trainer;
 import org.videoldm.train.TrainingListener;
 
 /**
@@ -204,14 +203,7 @@ public final class DreamBoothFinetuning {
                             text.forward(ctx.manager(), prompts, 0, 1), null))
                     .withRowWeights((batch, ctx) -> ctx.manager().create(weights));
             unet.setTrainable(k -> true);
-            StageRuns.Timing timing;
-            try (Trainer<DiffusionStage.Batch> t = new Trainer<>(stage, StageRuns.trainerConfig(s))) {
-                StageRuns.resumeOrStart(t, s);
-                timing = StageRuns.runTo(t, s.steps, listener);
-                if (t.ema() != null) {
-                    t.ema().swapIn(unet);
-                }
-            }
+            StageRuns.Timing timing = StageRuns.train(stage, unet, s, listener);
             unet.setTrainable(k -> false);
 
             Map<String, Double> metrics = new TreeMap<>();

@@ -149,8 +149,7 @@ final class DreamBoothParts {
             groups.put("class", decode(first, sample(scope, pipe, s.classPrompt, n, priorSeed, sampling, latent)));
             List<List<RgbFrame>> rows = new ArrayList<>(List.of(subject.frames()));
             rows.addAll(groups.values());
-            Path png = s.runDirOrDefault().resolve("samples.png");
-            FrameGrid.writePng(png, FrameGrid.image(rows, List.of("subject", "before: " + s.instancePrompt, "before: " + s.classPrompt,
+            Path png = StageRuns.writePreview(s, FrameGrid.image(rows, List.of("subject", "before: " + s.instancePrompt, "before: " + s.classPrompt,
                     "after: " + s.instancePrompt, "after: " + s.classPrompt)));
             System.err.println(DreamBoothFinetuning.STAGE + ": samples in " + png);
             Map<String, Double> sim = subjectSimilarity(folder, subject.frames(), groups);

@@ -8,15 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.videoldm.data.FrameGrid;
 import org.videoldm.data.LatentDataset;
-import org.videoldm.data.RgbFrame;
 import org.videoldm.diffusion.Conditioning;
 import org.videoldm.diffusion.Denoiser;
 import org.videoldm.diffusion.EDMScaling;
 import org.videoldm.model.SavedNetwork;
 import org.videoldm.model.UNetModel;
-import org.videoldm.model.autoencoder.AutoencoderKL;
 import org.videoldm.pipeline.CheckpointFolder;
 import org.videoldm.pipeline.Denoisers;
 import org.videoldm.pipeline.FirstStage;
@@ -28,9 +25,7 @@ import org.videoldm.train.LossWeighting;
 import org.videoldm.train.ModelCard;
 import org.videoldm.train.RunMode;
 import org.videoldm.train.Scale;
-import org.videoldm.train.Trainer;
 import org.videoldm.train.TrainingListener;
-import org.videoldm.util.Progress;
 
 /**
  * Image pre-training (paper Sec. 3): the unconditional latent diffusion UNet on single frames of the training clips,
@@ -132,14 +127,7 @@ public final class ImageLDMTraining {
                     ctx -> new DiffusionStage.Batch(data.frames(ctx, s.batch),
                             labels != null ? labels.batch(ctx, data.ids(ctx, s.batch), 1)
                                     : text != null ? text.batch(ctx, data.ids(ctx, s.batch), 1) : Conditioning.none(), null));
-            StageRuns.Timing timing;
-            try (Trainer<DiffusionStage.Batch> t = new Trainer<>(stage, StageRuns.trainerConfig(s))) {
-                StageRuns.resumeOrStart(t, s);
-                timing = StageRuns.runTo(t, s.steps, listener);
-                if (t.ema() != null) {
-                    t.ema().swapIn(unet); // the exported network and the previews use the averaged weights
-                }
-            }
+            StageRuns.Timing timing = StageRuns.train(stage, unet, s, listener);
             unet.setTrainable(k -> false);
             Path preview = s.previewSamples > 0 ? preview(m, aePath, cache.scaleFactor(), unet, den, text) : null;
             Path csv = s.runDirOrDefault().resolve(StageRuns.LOSS_CSV);
@@ -219,26 +207,19 @@ public final class ImageLDMTraining {
      */
     private Path preview(NDManager m, Path aePath, double scaleFactor, UNetModel unet, Denoiser den, TextConditioning text) {
         try (NDManager scope = m.newSubManager()) {
-            AutoencoderKL ae = SavedNetwork.load(aePath, scope).module(AutoencoderKL.class);
+            FirstStage first = StageRuns.firstStage(aePath, scaleFactor, scope);
             if (text != null) {
-                org.videoldm.pipeline.TextToVideoPipeline p = new org.videoldm.pipeline.TextToVideoPipeline(new FirstStage(ae, scaleFactor,
-                        aePath.getFileName().toString()), unet, Denoisers.edm(s.sigmaData), text.conditioner().embedder());
-                List<List<RgbFrame>> rows = p.generate(scope, TextConditioning.previewPrompts(Math.min(s.previewSamples, 4), s.seed), "",
+                org.videoldm.pipeline.TextToVideoPipeline p = new org.videoldm.pipeline.TextToVideoPipeline(first, unet, Denoisers.edm(s.sigmaData),
+                        text.conditioner().embedder());
+                return StageRuns.writePreview(s, p.generate(scope, TextConditioning.previewPrompts(Math.min(s.previewSamples, 4), s.seed), "",
                         Math.max(1, s.previewSamples / 4), s.scale.height(), s.scale.width(),
-                        new org.videoldm.pipeline.TextToVideoPipeline.Options("heun", s.previewSteps, s.previewGuidance, s.seed, true));
-                Path file = s.runDirOrDefault().resolve("samples.png");
-                FrameGrid.writePng(file, rows);
-                return file;
+                        new org.videoldm.pipeline.TextToVideoPipeline.Options("heun", s.previewSteps, s.previewGuidance, s.seed, true)));
             }
-            VideoLDMPipeline p = new VideoLDMPipeline(new FirstStage(ae, scaleFactor, aePath.getFileName().toString()), null, unet, den, null, null, 1)
-                    .progress(s.progress == Progress.Mode.AUTO ? Progress.Mode.QUIET : s.progress);
+            VideoLDMPipeline p = new VideoLDMPipeline(first, null, unet, den, null, null, 1).progress(s.previewProgress());
             int rows = s.previewSamples >= 4 ? 2 : 1;
             int cols = (s.previewSamples + rows - 1) / rows;
-            List<List<RgbFrame>> grid = p.generate(scope, VideoLDMPipeline.Model.IMAGE_LDM_PER_FRAME, rows, cols, s.scale.height(), s.scale.width(),
-                    new VideoLDMPipeline.Options("heun", s.previewSteps, s.seed), VideoLDMPipeline.DecoderChoice.IMAGE, 16, null);
-            Path file = s.runDirOrDefault().resolve("samples.png");
-            FrameGrid.writePng(file, grid);
-            return file;
+            return StageRuns.writePreview(s, p.generate(scope, VideoLDMPipeline.Model.IMAGE_LDM_PER_FRAME, rows, cols, s.scale.height(), s.scale.width(),
+                    new VideoLDMPipeline.Options("heun", s.previewSteps, s.seed), VideoLDMPipeline.DecoderChoice.IMAGE, 16, null));
         }
     }
 }

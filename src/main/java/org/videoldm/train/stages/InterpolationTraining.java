@@ -159,8 +159,6 @@ public final class InterpolationTraining extends MaskedVideoTraining<Interpolati
             rows.add(VideoLDMPipeline.toFrames(firstStage.decode(z, t, t), t).get(0));
             labels.add("interpolated between frames 0, " + s.stride + ", " + 2 * s.stride + "...");
         }
-        Path file = s.runDirOrDefault().resolve("samples.png");
-        FrameGrid.writePng(file, FrameGrid.image(rows, labels));
-        return file;
+        return StageRuns.writePreview(s, FrameGrid.image(rows, labels));
     }
 }

@@ -32,7 +32,6 @@ import org.videoldm.train.LossWeighting;
 import org.videoldm.train.ModelCard;
 import org.videoldm.train.RunMode;
 import org.videoldm.train.Scale;
-import org.videoldm.train.Trainer;
 import org.videoldm.train.TrainingListener;
 
 /**
@@ -198,14 +197,7 @@ public abstract class MaskedVideoTraining<S extends MaskedVideoTraining.Settings
         try (NDManager m = NDManager.newBaseManager(); Data data = data(m)) {
             VideoUNet net = network(m);
             TemporalParameters.Report report = TemporalParameters.report(net);
-            StageRuns.Timing timing;
-            try (Trainer<DiffusionStage.Batch> t = new Trainer<>(stage(net, data.latents()), StageRuns.trainerConfig(s))) {
-                StageRuns.resumeOrStart(t, s);
-                timing = StageRuns.runTo(t, s.steps, listener);
-                if (t.ema() != null) {
-                    t.ema().swapIn(net);
-                }
-            }
+            StageRuns.Timing timing = StageRuns.train(stage(net, data.latents()), net, s, listener);
             net.setTrainable(k -> false);
             Path csv = s.runDirOrDefault().resolve(StageRuns.LOSS_CSV);
             double finalLoss = StageRuns.finalLoss(csv, 50);
@@ -228,9 +220,7 @@ public abstract class MaskedVideoTraining<S extends MaskedVideoTraining.Settings
             Path file = StageRuns.export(s, name(), net, meta, card);
             if (s.previewVideos > 0) {
                 try (NDManager scope = m.newSubManager()) {
-                    SavedNetwork ae = SavedNetwork.load(aePath, scope);
-                    Path png = preview(scope, net, denoiser(), data, new FirstStage(ae.module(org.videoldm.model.autoencoder.AutoencoderKL.class),
-                            data.scaleFactor(), aePath.getFileName().toString()));
+                    Path png = preview(scope, net, denoiser(), data, StageRuns.firstStage(aePath, data.scaleFactor(), scope));
                     if (png != null) {
                         System.err.println(name() + ": preview in " + png);
                     }

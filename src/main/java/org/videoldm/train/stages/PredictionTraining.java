@@ -145,8 +145,6 @@ public final class PredictionTraining extends MaskedVideoTraining<PredictionTrai
             rows.add(VideoLDMPipeline.toFrames(firstStage.decode(z, s.previewFrames, t), s.previewFrames).get(0));
             labels.add("continued from its first 2 frames");
         }
-        Path file = s.runDirOrDefault().resolve("samples.png");
-        FrameGrid.writePng(file, FrameGrid.image(rows, labels));
-        return file;
+        return StageRuns.writePreview(s, FrameGrid.image(rows, labels));
     }
 }

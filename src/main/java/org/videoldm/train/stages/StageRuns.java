@@ -1,22 +1,31 @@
 package org.videoldm.train.stages;
 
+import ai.djl.ndarray.NDManager;
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import org.videoldm.data.ClipDataset;
+import org.videoldm.data.FrameGrid;
+import org.videoldm.data.RgbFrame;
 import org.videoldm.model.SavedNetwork;
+import org.videoldm.model.autoencoder.AutoencoderKL;
 import org.videoldm.nn.Module;
+import org.videoldm.pipeline.FirstStage;
 import org.videoldm.train.LossLog;
 import org.videoldm.train.ModelCard;
 import org.videoldm.train.Trainer;
 import org.videoldm.train.TrainerConfig;
 import org.videoldm.train.TrainingListener;
+import org.videoldm.train.TrainingStage;
 
-/** What the training stages share: trainer set-up from settings, resume, timing, loss figures, data and export. */
+/** What the training stages share: trainer set-up from settings, resume, timing, loss figures, data, previews and export. */
 public final class StageRuns {
     public static final String CHECKPOINT = "checkpoint.safetensors";
     public static final String LOSS_CSV = "loss.csv";
+    /** The preview picture in the run folder. */
+    public static final String PREVIEW = "samples.png";
 
     private StageRuns() {}
 
@@ -39,6 +48,21 @@ public final class StageRuns {
     public record Timing(long steps, double seconds) {
         public double secondsPerStep() {
             return steps == 0 ? Double.NaN : seconds / steps;
+        }
+    }
+
+    /**
+     * Trains {@code module} through {@code stage} to the settings' steps, continuing the run folder's checkpoint when asked,
+     * and leaves the EMA weights (if any) in it: the exported network and the previews use the averaged weights.
+     */
+    public static <B> Timing train(TrainingStage<B> stage, Module module, StageSettings<?> s, TrainingListener listener) {
+        try (Trainer<B> t = new Trainer<>(stage, trainerConfig(s))) {
+            resumeOrStart(t, s);
+            Timing timing = runTo(t, s.steps, listener);
+            if (t.ema() != null) {
+                t.ema().swapIn(module);
+            }
+            return timing;
         }
     }
 
@@ -123,6 +147,25 @@ public final class StageRuns {
                 + "; the run is deterministic from its seed.");
         SavedNetwork.save(file, module, meta.card(card.toJson()), float16);
         card.writeMarkdown(out.resolve(name + ".md"));
+        return file;
+    }
+
+    /** The first stage of previews: the autoencoder file's network with the latents' scale factor. */
+    public static FirstStage firstStage(Path autoencoder, double scaleFactor, NDManager m) {
+        return new FirstStage(SavedNetwork.load(autoencoder, m).module(AutoencoderKL.class), scaleFactor, autoencoder.getFileName().toString());
+    }
+
+    /** Writes the preview videos (a row each) to {@link #PREVIEW} in the run folder. */
+    public static Path writePreview(StageSettings<?> s, List<List<RgbFrame>> videos) {
+        Path file = s.runDirOrDefault().resolve(PREVIEW);
+        FrameGrid.writePng(file, videos);
+        return file;
+    }
+
+    /** Writes a preview picture (e.g. labelled rows, {@link FrameGrid#image}) to {@link #PREVIEW} in the run folder. */
+    public static Path writePreview(StageSettings<?> s, BufferedImage image) {
+        Path file = s.runDirOrDefault().resolve(PREVIEW);
+        FrameGrid.writePng(file, image);
         return file;
     }
 

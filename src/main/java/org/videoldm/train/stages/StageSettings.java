@@ -102,6 +102,11 @@ public abstract class StageSettings<S extends StageSettings<S>> {
     public S float16(boolean v) { float16 = v; return self(); }
     public S progress(Progress.Mode v) { progress = v; return self(); }
 
+    /** Progress of preview sampling: quiet unless another mode than {@code AUTO} was asked for. */
+    public Progress.Mode previewProgress() {
+        return progress == Progress.Mode.AUTO ? Progress.Mode.QUIET : progress;
+    }
+
     public Path runDirOrDefault() {
         return runDir != null ? runDir : projectRoot.resolve("runs").resolve(stage());
     }

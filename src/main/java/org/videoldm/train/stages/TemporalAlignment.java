@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.videoldm.data.FrameGrid;
 import org.videoldm.data.LatentDataset;
 import org.videoldm.data.RgbFrame;
 import org.videoldm.diffusion.Conditioning;
@@ -19,7 +18,6 @@ import org.videoldm.diffusion.OpenAIWrapper;
 import org.videoldm.model.SavedNetwork;
 import org.videoldm.model.UNetModel;
 import org.videoldm.model.VideoUNet;
-import org.videoldm.model.autoencoder.AutoencoderKL;
 import org.videoldm.pipeline.CheckpointFolder;
 import org.videoldm.pipeline.Denoisers;
 import org.videoldm.pipeline.FirstStage;
@@ -36,7 +34,6 @@ import org.videoldm.train.RunMode;
 import org.videoldm.train.Scale;
 import org.videoldm.train.Trainer;
 import org.videoldm.train.TrainingListener;
-import org.videoldm.util.Progress;
 
 /**
  * Temporal alignment (paper Sec. 3.1): the trained image LDM becomes a video LDM ({@link VideoUNet#fromImage}: its
@@ -305,8 +302,7 @@ public final class TemporalAlignment {
     private Path preview(NDManager m, Path aePath, double scaleFactor, VideoUNet unet, Denoiser den, JsonObject denoiserSpec, TextConditioning text,
             int frames) {
         try (NDManager scope = m.newSubManager()) {
-            AutoencoderKL ae = SavedNetwork.load(aePath, scope).module(AutoencoderKL.class);
-            FirstStage first = new FirstStage(ae, scaleFactor, aePath.getFileName().toString());
+            FirstStage first = StageRuns.firstStage(aePath, scaleFactor, scope);
             List<List<RgbFrame>> videos;
             if (text != null) {
                 TextToVideoPipeline p = new TextToVideoPipeline(first, unet, denoiserSpec, text.conditioner().embedder());
@@ -314,13 +310,11 @@ public final class TemporalAlignment {
                         new TextToVideoPipeline.Options("euler", s.previewSteps, s.previewGuidance, s.seed, false));
             } else {
                 VideoLDMPipeline p = new VideoLDMPipeline(first, null, null, null, unet, den, frames)
-                        .progress(s.progress == Progress.Mode.AUTO ? Progress.Mode.QUIET : s.progress);
+                        .progress(s.previewProgress());
                 videos = p.generate(scope, VideoLDMPipeline.Model.VIDEO_LDM, s.previewVideos, frames, s.scale.height(), s.scale.width(),
                         new VideoLDMPipeline.Options("heun", s.previewSteps, s.seed), VideoLDMPipeline.DecoderChoice.IMAGE, frames, null);
             }
-            Path file = s.runDirOrDefault().resolve("samples.png");
-            FrameGrid.writePng(file, videos);
-            return file;
+            return StageRuns.writePreview(s, videos);
         }
     }
 }

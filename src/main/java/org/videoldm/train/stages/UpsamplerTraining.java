@@ -516,9 +516,7 @@ public final class UpsamplerTraining {
         }
         metrics.put("temporal_error_image_upsampler", err[0] / videos);
         metrics.put("temporal_error_video_upsampler", err[1] / videos);
-        Path file = s.runDirOrDefault().resolve("samples.png");
-        FrameGrid.writePng(file, FrameGrid.image(rows, labels));
-        System.err.println(STAGE + ": preview in " + file);
+        System.err.println(STAGE + ": preview in " + StageRuns.writePreview(s, FrameGrid.image(rows, labels)));
     }
 
     /** mean |(x̂(t+1) - x̂(t)) - (x(t+1) - x(t))| of frames [T, 3, H, W]: frame-to-frame change that the reference does not have. */
