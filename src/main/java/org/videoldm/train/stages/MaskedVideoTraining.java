@@ -76,6 +76,11 @@ public abstract class MaskedVideoTraining<S extends MaskedVideoTraining.Settings
         public S parent(Path v) { parent = v; return self(); }
         public S previewVideos(int v) { previewVideos = v; return self(); }
 
+        @Override
+        public String commandLine() {
+            return super.commandLine() + labelOptions();
+        }
+
         public Path parentOrDefault() {
             if (parent != null) {
                 return parent;

@@ -252,13 +252,15 @@ public final class TemporalAlignment {
                 notes.add("Text-conditioned: " + text.captions().summary().lines().findFirst().orElse("") + "; caption dropout (ucg_rate) " + s.ucgRate
                         + "; clips not mirrored" + (discrete ? "; SD's discrete eps denoiser and DDPM training levels" : "") + ".");
             }
+            if (labels != null) {
+                notes.add("Scene-label conditioned: the label embedding is the image LDM's (frozen); " + labels.labels().summary().lines().findFirst()
+                        .orElse("") + "; label dropout (ucg_rate) " + s.ucgRate + " per group.");
+            }
             ModelCard card = new ModelCard(s.variant.network, STAGE, cache.data(), List.of(StageRuns.fileName(imagePath), StageRuns.fileName(aePath)),
                     unet.videoConfig().toJson(), s.toJson(), unet.parameterCount(), report.trainableCount(), s.steps, s.batch, "clips", s.seed,
                     StageRuns.trainingSeconds(csv), ModelCard.Machine.current(), finalLoss, metrics, notes);
             SavedNetwork.Meta meta = SavedNetwork.meta().denoiser(denoiserSpec).scaleFactor(cache.scaleFactor()).frames(frames);
             if (labels != null) {
-                notes.add("Scene-label conditioned: the label embedding is the image LDM's (frozen); " + labels.labels().summary().lines().findFirst()
-                        .orElse("") + "; label dropout (ucg_rate) " + s.ucgRate + " per group.");
                 meta.conditioning(LabelConditioning.metadata(s.ucgRate));
             }
             if (text != null) {

@@ -82,5 +82,7 @@ class StageSettingsTest {
                 TemporalAlignment.Settings.defaults(Scale.TOY, RunMode.FULL).variant(TemporalAlignment.Variant.CONV_ONLY).captions(true, List.of()).commandLine());
         assertEquals("./videoldm train box-ldm --data synthetic --scale toy --seed 0 --steps 12000 --ucg-rate 0.3",
                 BoxLDMTraining.Settings.defaults(Scale.TOY, RunMode.FULL).ucgRate(0.3).commandLine());
+        assertEquals("./videoldm train prediction --data synthetic --scale toy --seed 0 --steps 3000 --labels a.txt --ucg-rate 0.1",
+                PredictionTraining.Settings.defaults(Scale.TOY, RunMode.FULL).labels(true, List.of(Path.of("a.txt"))).commandLine());
     }
 }
