@@ -17,13 +17,12 @@ data="${VIDEOLDM_TOY_DATA:-synthetic:2000+../shared/datasets/driving}"
 # The run folders (trainer state, loss logs) and finished networks live in checkpoints/toy-training/, which is kept in
 # the repository while the chain is unfinished: hours of CPU are spread over sessions, and each resumes exactly.
 state="${VIDEOLDM_TOY_STATE:-checkpoints/toy-training}"
-# A finished stage leaves FINISHED in its run folder; its trainer state (tens of MB) is then not kept in the repository,
-# so the marker is what tells a later session not to train it again.
+# A finished stage leaves FINISHED in its run folder (the stage itself writes it, and does not train again when it
+# finds it); its trainer state (tens of MB) is then not kept in the repository. Checked here too, to skip the start-up.
 run() {
   if [ -f "$state/$1/FINISHED" ]; then echo "== $1: finished earlier ($(head -1 "$state/$1/FINISHED"))" >&2; return; fi
   echo "== ./videoldm train $*" >&2
   ./videoldm train "$@" --data "$data" --run-dir "$state/$1" --out "$state/checkpoints"
-  echo "finished $(date -u +%Y-%m-%d) after $(tail -1 "$state/$1/loss.csv" | cut -d, -f1) steps" > "$state/$1/FINISHED"
 }
 # Each stage's toy defaults are the shipped settings (steps, batch, learning rate): the notebooks in full mode train
 # exactly these runs in runs/, and resume them when this folder is copied there (cp -r checkpoints/toy-training/. runs/).

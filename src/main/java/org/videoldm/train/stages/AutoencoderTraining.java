@@ -163,6 +163,10 @@ public final class AutoencoderTraining {
     /** Trains (or resumes), measures the scale factor, exports {@code autoencoder.safetensors} and its card. */
     public StageResult run(TrainingListener listener) {
         long t0 = System.nanoTime();
+        var done = StageRuns.finished(STAGE, s, CheckpointFolder.AUTOENCODER);
+        if (done.isPresent()) {
+            return done.get();
+        }
         ClipDataset ds = StageRuns.clips(s);
         try (NDManager m = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed((int) s.seed);
@@ -206,6 +210,7 @@ public final class AutoencoderTraining {
                                             + " (different frames, so the overall figure need not lie between them)" : "")));
             SavedNetwork.Meta meta = SavedNetwork.meta().scaleFactor(stats.scaleFactor()).frameSize(s.scale.height(), s.scale.width());
             Path file = StageRuns.export(s, CheckpointFolder.AUTOENCODER, ae, meta, card);
+            StageRuns.markFinished(s.runDirOrDefault(), s.steps);
             return new StageResult(STAGE, file, s.outOrDefault().resolve(CheckpointFolder.AUTOENCODER + ".md"), s.runDirOrDefault(), csv, s.steps,
                     timing.steps(), finalLoss, timing.secondsPerStep(), (System.nanoTime() - t0) / 1e9, metrics);
         }

@@ -112,6 +112,10 @@ public final class BoxLDMTraining {
 
     public StageResult run(TrainingListener listener) {
         long t0 = System.nanoTime();
+        var done = StageRuns.finished(STAGE, s, CheckpointFolder.BOX_LDM);
+        if (done.isPresent()) {
+            return done.get();
+        }
         Path aePath = s.autoencoderOrDefault();
         // the cache is not mirrored: a frame is mirrored here, with its boxes
         LatentCaching.Result cache = LatentCaching.ensure(s, aePath, false);
@@ -145,6 +149,7 @@ public final class BoxLDMTraining {
             if (preview != null) {
                 System.err.println(STAGE + ": samples in " + preview);
             }
+            StageRuns.markFinished(s.runDirOrDefault(), s.steps);
             return new StageResult(STAGE, file, s.outOrDefault().resolve(CheckpointFolder.BOX_LDM + ".md"), s.runDirOrDefault(), csv, s.steps,
                     timing.steps(), finalLoss, timing.secondsPerStep(), (System.nanoTime() - t0) / 1e9, metrics);
         }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.videoldm.data.Clip;
+import org.videoldm.pipeline.CheckpointFolder;
 import org.videoldm.data.ClipCaptions;
 import org.videoldm.data.ClipDataset;
 import org.videoldm.data.ClipSource;
@@ -186,6 +187,12 @@ public final class ClipTraining {
     /** Trains (or resumes), measures zero-shot accuracies on held-out frames, exports the CLIP folder and the text encoder. */
     public StageResult run(TrainingListener listener) {
         long t0 = System.nanoTime();
+        Path folder = s.outOrDefault().resolve(CheckpointFolder.CLIP_TOY);
+        var done = StageRuns.finished(STAGE, s, s.runDirOrDefault(), folder.resolve("model.safetensors"), s.outOrDefault().resolve(CheckpointFolder.CLIP_TOY + ".md"),
+                s.steps);
+        if (done.isPresent()) {
+            return done.get();
+        }
         ClipDataset ds = StageRuns.clips(s, false); // never mirrored: captions say left and right
         Pairs pairs = pairs(s, ds);
         System.err.println(pairs.captions().summary() + "; " + pairs.clips().size() + " captioned training clips");
@@ -211,6 +218,7 @@ public final class ClipTraining {
             metrics.forEach((k, v) -> System.out.printf(java.util.Locale.ROOT, "%-55s %.4f%n", k, v));
             Path csv = s.runDirOrDefault().resolve(StageRuns.LOSS_CSV);
             ClipExport.Result out = ClipExport.write(s, ds, model, vocab, metrics, csv);
+            StageRuns.markFinished(s.runDirOrDefault(), s.steps);
             return new StageResult(STAGE, out.weights(), out.card(), s.runDirOrDefault(), csv, s.steps, timing.steps(),
                     StageRuns.finalLoss(csv, 50), timing.secondsPerStep(), (System.nanoTime() - t0) / 1e9, metrics);
         }

@@ -249,6 +249,10 @@ public final class DecoderFinetuning {
 
     public StageResult run(TrainingListener listener) {
         long t0 = System.nanoTime();
+        var done = StageRuns.finished(STAGE, s, CheckpointFolder.VIDEO_DECODER);
+        if (done.isPresent()) {
+            return done.get();
+        }
         Path aePath = s.autoencoderOrDefault();
         ClipDataset ds = StageRuns.clips(s);
         int frames = s.scale.frames();
@@ -332,6 +336,7 @@ public final class DecoderFinetuning {
                     StageRuns.trainingSeconds(csv), ModelCard.Machine.current(), finalLoss, metrics, notes);
             SavedNetwork.Meta meta = SavedNetwork.meta().scaleFactor(scaleFactor).frames(frames).frameSize(s.scale.height(), s.scale.width());
             Path file = StageRuns.export(s, CheckpointFolder.VIDEO_DECODER, video, meta, card);
+            StageRuns.markFinished(s.runDirOrDefault(), s.steps);
             return new StageResult(STAGE, file, s.outOrDefault().resolve(CheckpointFolder.VIDEO_DECODER + ".md"), run, csv, s.steps, timing.steps(),
                     finalLoss, timing.secondsPerStep(), (System.nanoTime() - t0) / 1e9, metrics);
         }

@@ -198,6 +198,10 @@ public final class DetectorTraining {
     /** Trains (or resumes), measures held-out accuracies, exports {@code fvd_toy} and its card. */
     public StageResult run(TrainingListener listener) {
         long t0 = System.nanoTime();
+        var done = StageRuns.finished(STAGE, s, CheckpointFolder.FVD_TOY);
+        if (done.isPresent()) {
+            return done.get();
+        }
         // no flips: they would turn a left bend into a right one behind the curvature label's back
         ClipDataset ds = ClipDataset.scan(s.scale.clipOptions(s.seed).withFlip(false), s.holdOut(), s.dataDirs().toArray(new Path[0]));
         if (ds.train().size() == 0) {
@@ -232,6 +236,7 @@ public final class DetectorTraining {
                                     + "); scene labels: " + labels.describe() + "."));
             SavedNetwork.Meta meta = SavedNetwork.meta().frames(s.scale.frames()).frameSize(s.scale.height(), s.scale.width());
             Path file = StageRuns.export(s, CheckpointFolder.FVD_TOY, net, meta, card);
+            StageRuns.markFinished(s.runDirOrDefault(), s.steps);
             return new StageResult(STAGE, file, s.outOrDefault().resolve(CheckpointFolder.FVD_TOY + ".md"), s.runDirOrDefault(), csv, s.steps,
                     timing.steps(), finalLoss, timing.secondsPerStep(), (System.nanoTime() - t0) / 1e9, metrics);
         }

@@ -105,6 +105,10 @@ public final class ImageLDMTraining {
 
     public StageResult run(TrainingListener listener) {
         long t0 = System.nanoTime();
+        var done = StageRuns.finished(STAGE, s, CheckpointFolder.IMAGE_LDM);
+        if (done.isPresent()) {
+            return done.get();
+        }
         Path aePath = s.autoencoderOrDefault();
         if (s.labels && s.captions) {
             throw new IllegalArgumentException("image-ldm: a model is conditioned on text (--captions) or on scene labels (--labels), not both");
@@ -167,6 +171,7 @@ public final class ImageLDMTraining {
             if (preview != null) {
                 System.err.println(STAGE + ": samples in " + preview);
             }
+            StageRuns.markFinished(s.runDirOrDefault(), s.steps);
             return new StageResult(STAGE, file, s.outOrDefault().resolve(CheckpointFolder.IMAGE_LDM + ".md"), s.runDirOrDefault(), csv, s.steps,
                     timing.steps(), finalLoss, timing.secondsPerStep(), (System.nanoTime() - t0) / 1e9, metrics);
         }

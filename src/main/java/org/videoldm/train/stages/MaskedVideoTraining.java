@@ -197,6 +197,10 @@ public abstract class MaskedVideoTraining<S extends MaskedVideoTraining.Settings
     /** Trains (continuing the run folder's checkpoint), exports the EMA weights with a model card, writes the preview. */
     public StageResult run(TrainingListener listener) {
         long t0 = System.nanoTime();
+        var done = StageRuns.finished(name(), s, name());
+        if (done.isPresent()) {
+            return done.get();
+        }
         Path parentPath = s.parentOrDefault();
         Path aePath = s.autoencoderOrDefault();
         try (NDManager m = NDManager.newBaseManager(); Data data = data(m)) {
@@ -231,6 +235,7 @@ public abstract class MaskedVideoTraining<S extends MaskedVideoTraining.Settings
                     }
                 }
             }
+            StageRuns.markFinished(s.runDirOrDefault(), s.steps);
             return new StageResult(name(), file, s.outOrDefault().resolve(name() + ".md"), s.runDirOrDefault(), csv, s.steps, timing.steps(), finalLoss,
                     timing.secondsPerStep(), (System.nanoTime() - t0) / 1e9, metrics);
         }

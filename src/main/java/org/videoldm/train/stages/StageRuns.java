@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import org.videoldm.data.ClipDataset;
 import org.videoldm.data.FrameGrid;
 import org.videoldm.data.RgbFrame;
@@ -26,8 +28,66 @@ public final class StageRuns {
     public static final String LOSS_CSV = "loss.csv";
     /** The preview picture in the run folder. */
     public static final String PREVIEW = "samples.png";
+    /** Written into a run folder when its stage has exported its network: the run is not trained again. */
+    public static final String FINISHED = "FINISHED";
 
     private StageRuns() {}
+
+    /**
+     * The result of a run that finished earlier, read back from its run folder and its exported network, or empty when
+     * the stage has to train: a finished stage is not trained again, also when its trainer state is gone (tens of MB,
+     * which finished runs are shipped without). Asking for more steps than it finished with continues from its trainer
+     * checkpoint; without one that is refused rather than restarted, so the finished run's logs are never overwritten.
+     * Without {@code resume} (train afresh) nothing is read back.
+     */
+    public static Optional<StageResult> finished(String stage, StageSettings<?> s, Path runDir, Path network, Path card, long steps) {
+        Path marker = runDir.resolve(FINISHED);
+        if (!s.resume || !Files.isRegularFile(marker) || !Files.isRegularFile(network)) {
+            return Optional.empty();
+        }
+        Path csv = runDir.resolve(LOSS_CSV);
+        List<LossLog.Row> rows = Files.isRegularFile(csv) ? LossLog.read(csv) : List.of();
+        long done = rows.isEmpty() ? 0 : rows.get(rows.size() - 1).step();
+        if (done < steps) {
+            if (!Files.isRegularFile(runDir.resolve(CHECKPOINT))) {
+                throw new IllegalStateException(runDir + ": " + stage + " finished after " + done + " steps and its trainer state (" + CHECKPOINT
+                        + ") is not there, so it cannot go on to " + steps + "; remove " + marker + " and " + csv + " to train it again from step 0");
+            }
+            return Optional.empty();
+        }
+        String when;
+        try {
+            when = Files.readString(marker).strip();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(marker.toString(), e);
+        }
+        System.err.printf(Locale.ROOT, "%s: %s (%s); %s is not trained again (remove %s to train it again)%n", stage, when, runDir,
+                network.getFileName(), marker.getFileName());
+        return Optional.of(new StageResult(stage, network, card, runDir, rows.isEmpty() ? null : csv, done, 0, finalLoss(csv, 50), Double.NaN, 0,
+                cardMetrics(network)));
+    }
+
+    /** As {@link #finished(String, StageSettings, Path, Path, Path, long)} for the network {@code name} in the settings' output and run folders. */
+    public static Optional<StageResult> finished(String stage, StageSettings<?> s, String name) {
+        Path out = s.outOrDefault();
+        return finished(stage, s, s.runDirOrDefault(), out.resolve(name + ".safetensors"), out.resolve(name + ".md"), s.steps);
+    }
+
+    /** Marks a run folder finished after {@code steps} steps (see {@link #finished}). */
+    public static void markFinished(Path runDir, long steps) {
+        try {
+            Files.createDirectories(runDir);
+            Files.writeString(runDir.resolve(FINISHED), "finished " + java.time.LocalDate.now(java.time.ZoneOffset.UTC) + " after " + steps + " steps\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(runDir.resolve(FINISHED).toString(), e);
+        }
+    }
+
+    /** The metrics of the model card inside a saved network (empty if it has none). */
+    static Map<String, Double> cardMetrics(Path network) {
+        String card = SavedNetwork.metadata(network).get(SavedNetwork.KEY_CARD);
+        return card == null ? Map.of() : ModelCard.fromJson(com.google.gson.JsonParser.parseString(card).getAsJsonObject()).metrics();
+    }
 
     /** Trainer settings from the stage settings: checkpoint and loss CSV in the run folder. */
     public static TrainerConfig trainerConfig(StageSettings<?> s) {

@@ -180,6 +180,10 @@ public final class TemporalAlignment {
 
     public StageResult run(TrainingListener listener) {
         long t0 = System.nanoTime();
+        var done = StageRuns.finished(STAGE, s, s.variant.network);
+        if (done.isPresent()) {
+            return done.get();
+        }
         Path aePath = s.autoencoderOrDefault();
         Path imagePath = s.imageLdmOrDefault();
         // captions may say left or right: captioned clips are never mirrored, in the cache or in batches
@@ -271,6 +275,7 @@ public final class TemporalAlignment {
             if (preview != null) {
                 System.err.println(STAGE + ": samples in " + preview);
             }
+            StageRuns.markFinished(s.runDirOrDefault(), s.steps);
             return new StageResult(STAGE, file, s.outOrDefault().resolve(s.variant.network + ".md"), s.runDirOrDefault(), csv, s.steps,
                     timing.steps(), finalLoss, timing.secondsPerStep(), (System.nanoTime() - t0) / 1e9, metrics);
         }

@@ -379,6 +379,12 @@ public final class UpsamplerTraining {
         return new Result(runImage(listener), runVideo(listener));
     }
 
+    /** A phase (run sub-folder) that finished earlier, see {@link StageRuns#finished}. */
+    private java.util.Optional<StageResult> finished(String phase, String name, long steps) {
+        Path out = s.outOrDefault();
+        return StageRuns.finished(name, s, s.runDirOrDefault().resolve(phase), out.resolve(name + ".safetensors"), out.resolve(name + ".md"), steps);
+    }
+
     private TrainerConfig trainerConfig(String phase, double lr, long warmup) {
         Path run = s.runDirOrDefault().resolve(phase);
         return new TrainerConfig().lr(lr).warmupSteps(warmup).gradClip(s.gradClip).emaDecay(s.emaDecay).seed(s.seed)
@@ -388,6 +394,10 @@ public final class UpsamplerTraining {
     /** Trains (or continues) the image upsampler and exports {@code upsampler_image}. */
     public StageResult runImage(TrainingListener listener) {
         long t0 = System.nanoTime();
+        var done = finished("image", CheckpointFolder.UPSAMPLER_IMAGE, s.steps);
+        if (done.isPresent()) {
+            return done.get();
+        }
         try (NDManager m = NDManager.newBaseManager(); Data data = data(m)) {
             UNetModel net = imageNetwork(m);
             long trainable = TemporalParameters.report(net).trainableCount();
@@ -412,6 +422,10 @@ public final class UpsamplerTraining {
     /** Temporally aligns the exported image upsampler and exports {@code upsampler_video}, with the preview comparing both. */
     public StageResult runVideo(TrainingListener listener) {
         long t0 = System.nanoTime();
+        var done = finished("video", CheckpointFolder.UPSAMPLER_VIDEO, s.videoSteps);
+        if (done.isPresent()) {
+            return done.get();
+        }
         Path imagePath = CheckpointFolder.of(s.outOrDefault()).require(CheckpointFolder.UPSAMPLER_IMAGE);
         try (NDManager m = NDManager.newBaseManager(); Data data = data(m)) {
             UNetModel imageUp = SavedNetwork.load(imagePath, m).module(UNetModel.class);
@@ -468,6 +482,7 @@ public final class UpsamplerTraining {
             meta.frames(data.frames());
         }
         Path file = StageRuns.export(s, name, net, meta, card);
+        StageRuns.markFinished(Path.of(cfg.checkpoint).getParent(), steps);
         return new StageResult(name, file, s.outOrDefault().resolve(name + ".md"), Path.of(cfg.checkpoint).getParent(), csv, steps, timing.steps(),
                 finalLoss, timing.secondsPerStep(), (System.nanoTime() - t0) / 1e9, metrics);
     }

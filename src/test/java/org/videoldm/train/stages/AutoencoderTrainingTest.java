@@ -2,6 +2,7 @@ package org.videoldm.train.stages;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
@@ -72,9 +73,21 @@ class AutoencoderTrainingTest {
             assertTrue(Files.readString(r.card()).contains("scale factor"));
         }
 
-        // a finished run is only re-exported
+        // a finished run is not trained again: its network, logs and card's figures are read back as they are
+        assertTrue(Files.readString(r.runDir().resolve(StageRuns.FINISHED)).endsWith("after 20 steps\n"));
+        byte[] exported = Files.readAllBytes(r.network());
         StageResult again = new AutoencoderTraining(s).run(null);
         assertEquals(0, again.stepsThisRun());
+        assertEquals(20, again.steps());
+        assertEquals(r.metrics(), again.metrics());
+        assertEquals(r.finalLoss(), again.finalLoss(), 0);
+        assertArrayEquals(exported, Files.readAllBytes(again.network()));
         assertEquals(20, LossLog.read(again.lossLog()).size());
+        // more steps go on from its trainer state; with that gone they are refused, and nothing of the run is overwritten
+        Files.delete(r.runDir().resolve(StageRuns.CHECKPOINT));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new AutoencoderTraining(s.steps(25)).run(null));
+        assertTrue(e.getMessage().contains(StageRuns.FINISHED) && e.getMessage().contains(StageRuns.CHECKPOINT), e.getMessage());
+        assertEquals(20, LossLog.read(r.lossLog()).size());
+        assertArrayEquals(exported, Files.readAllBytes(r.network()));
     }
 }
