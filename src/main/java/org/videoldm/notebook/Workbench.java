@@ -87,7 +87,7 @@ public final class Workbench {
 
     /** Points a stage at this workbench: data, run folder, networks in and out, progress as plain lines. */
     public <S extends StageSettings<S>> S stage(S settings) {
-        return settings.data(data).projectRoot(root).runDir(runs().resolve(settings.stage())).checkpoints(checkpoints()).out(checkpoints())
+        return settings.data(data).projectRoot(root).runDir(runs().resolve(settings.command())).checkpoints(checkpoints()).out(checkpoints())
                 .progress(Progress.Mode.LINES);
     }
 

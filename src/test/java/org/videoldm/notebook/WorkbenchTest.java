@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.videoldm.train.RunMode;
 import org.videoldm.train.Scale;
+import org.videoldm.train.stages.ImageLDMTraining;
 import org.videoldm.train.stages.TemporalAlignment;
 import org.videoldm.util.Progress;
 
@@ -35,6 +36,9 @@ class WorkbenchTest {
         assertEquals(wb.checkpoints(), s.checkpointsOrDefault());
         assertEquals(Progress.Mode.LINES, s.progress);
         assertEquals(RunMode.SMOKE.steps(s.steps), s.steps);
+        // run folders are named as the subcommand, as the command line and scripts/train-toy.sh name them
+        assertEquals(root.resolve("target/notebooks/runs/image-ldm"), wb.stage(ImageLDMTraining.Settings.defaults(wb.scale, wb.mode)).runDirOrDefault());
+        assertEquals(Path.of("p/runs/image-ldm"), ImageLDMTraining.Settings.defaults(wb.scale, wb.mode).projectRoot(Path.of("p")).runDirOrDefault());
     }
 
     @Test

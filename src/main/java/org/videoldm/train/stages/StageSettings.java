@@ -108,7 +108,7 @@ public abstract class StageSettings<S extends StageSettings<S>> {
     }
 
     public Path runDirOrDefault() {
-        return runDir != null ? runDir : projectRoot.resolve("runs").resolve(stage());
+        return runDir != null ? runDir : projectRoot.resolve("runs").resolve(command()); // named as the subcommand, as scripts/train-toy.sh names them
     }
 
     public Path outOrDefault() {
