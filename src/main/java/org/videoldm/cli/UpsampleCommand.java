@@ -70,10 +70,36 @@ public final class UpsampleCommand implements Callable<Integer> {
     @Option(names = "--decoder", defaultValue = "temporal", description = "temporal or image (default: ${DEFAULT-VALUE}).")
     String decoder;
 
+    @Option(names = "--size", paramLabel = "HxW", description = "Resize VIDEO's frames to cover HxW and crop the middle first, or 'native' to keep "
+            + "them (default: with --compare the frame size the networks were trained at, since an upsampler learns the scale of what it draws; "
+            + "else native).")
+    String size;
+
     @Option(names = "--out", defaultValue = "out/upsample", paramLabel = "DIR", description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
 
     static final int MAX_DEFAULT_FRAMES = 64;
+
+    /** {height, width} to resize to, or null for the frames as they are. */
+    private int[] targetSize(CheckpointFolder folder) {
+        if (size == null) {
+            return compare ? folder.frameSize() : null;
+        }
+        if (size.equalsIgnoreCase("native")) {
+            return null;
+        }
+        String[] hw = size.toLowerCase(Locale.ROOT).split("x");
+        try {
+            int h = Integer.parseInt(hw[0].trim());
+            int w = Integer.parseInt(hw[1].trim());
+            if (hw.length == 2 && h > 0 && w > 0) {
+                return new int[] {h, w};
+            }
+        } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("--size must be HxW (e.g. 64x128) or native, got '" + size + "'");
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -128,7 +154,18 @@ public final class UpsampleCommand implements Callable<Integer> {
             if (frames == null && available > n) {
                 System.err.println("upsampling the first " + n + " of " + available + " frames (--frames sets how many)");
             }
-            RgbFrame first = v.frames().get(0);
+            int[] resize = targetSize(folder);
+            List<RgbFrame> source = v.frames().subList(0, n);
+            if (resize != null) {
+                System.err.printf(Locale.ROOT, "resizing %dx%d frames to %dx%d (WxH)%s%n", source.get(0).width(), source.get(0).height(), resize[1], resize[0],
+                        size == null ? ", the size the networks were trained at (--size native keeps them)" : "");
+                List<RgbFrame> resized = new ArrayList<>();
+                for (RgbFrame f : source) {
+                    resized.add(FrameResize.centerCrop(FrameResize.resizeToCover(f, resize[0], resize[1]), resize[0], resize[1]));
+                }
+                source = resized;
+            }
+            RgbFrame first = source.get(0);
             int cropH = first.height() / unitH * unitH;
             int cropW = first.width() / unitW * unitW;
             if (cropH == 0 || cropW == 0) {
@@ -139,7 +176,7 @@ public final class UpsampleCommand implements Callable<Integer> {
                 System.err.printf(Locale.ROOT, "cropping %dx%d frames to %dx%d (WxH), the nearest size the upsampler takes%n", first.width(), first.height(), cropW, cropH);
             }
             List<RgbFrame> frameList = new ArrayList<>();
-            for (RgbFrame f : v.frames().subList(0, n)) {
+            for (RgbFrame f : source) {
                 frameList.add(FrameResize.centerCrop(f, cropH, cropW));
             }
             NDArray given = VideoTensors.framesInner(VideoTensors.toTensor(m, List.of(Clip.of("video", frameList))));

@@ -101,6 +101,15 @@ public class LongVideoCommandsTest {
         assertEquals(TinyCheckpoints.HEIGHT / 2, VideoReader.standard().read(cmp.resolve("input.mp4")).height());
         assertEquals(TinyCheckpoints.HEIGHT, VideoReader.standard().read(cmp.resolve("upsampled_image.mp4")).height());
         assertTrue(c[1].contains("bicubic: PSNR "), c[1]);
+        // --size resizes the reference first; a malformed size is refused by name
+        String[] sized = GenerateCommandTest.run("upsample", out.resolve("video_00.mp4").toString(), "--compare", "--size", "64x96", "--checkpoints",
+                ckpt.toString(), "--frames", "6", "--steps", "1", "--sampler", "euler", "--model", "image", "--out", cmp.resolve("sized").toString());
+        assertEquals("0", sized[0], sized[2]);
+        assertEquals(96, VideoReader.standard().read(cmp.resolve("sized/reference.mp4")).width());
+        String[] bad = GenerateCommandTest.run("upsample", out.resolve("video_00.mp4").toString(), "--compare", "--size", "64", "--checkpoints",
+                ckpt.toString(), "--out", cmp.resolve("bad").toString());
+        assertEquals("2", bad[0]);
+        assertTrue(bad[2].contains("--size"), bad[2]);
         assertTrue(c[1].contains("dB against the reference, temporal error"), c[1]);
     }
 
